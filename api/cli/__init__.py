@@ -1,0 +1,18 @@
+"""The ``oms`` command line: one click group, one module per family of commands."""
+
+from __future__ import annotations
+
+import click
+
+from api.cli.demo import demo
+from api.cli.source import source
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="oms-sourcing")
+def main() -> None:
+    """Order management with an optimizing sourcing engine."""
+
+
+main.add_command(source)
+main.add_command(demo)

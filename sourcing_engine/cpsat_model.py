@@ -1,0 +1,251 @@
+"""The CP-SAT model of one order's sourcing, built in named sections.
+
+Decision: how many units of each single line each candidate source ships
+(``x``), whether each candidate ships each bundle whole (``y``), and which
+sources open a shipment (``z``).  Costs are scaled to integers; the objective
+is ``T * cost + tie-break`` where the tie-break (shipments, then source rank)
+never outweighs one unit of scaled cost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from sourcing_engine.problem import Allocation, Item, Problem
+
+# Keep |objective| well inside a double's exact integers: CP-SAT's LP works in doubles.
+MAX_OBJECTIVE = 2**50
+COST_SCALE = 1e5
+
+
+@dataclass(slots=True)
+class SourcingModel:
+    model: cp_model.CpModel
+    cands: list[int]
+    x: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (line, pos)
+    y: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (item index, pos)
+    z: dict[int, cp_model.IntVar] = field(default_factory=dict)  # pos
+    upper: dict[tuple[int, int], int] = field(default_factory=dict)  # x's upper bounds
+    fill_terms: list[tuple[cp_model.IntVar, int]] = field(default_factory=list)
+
+    @property
+    def variables(self) -> int:
+        return len(self.x) + len(self.y) + len(self.z)
+
+    def fill_expr(self) -> cp_model.LinearExprT:
+        return cp_model.LinearExpr.WeightedSum([v for v, _ in self.fill_terms], [c for _, c in self.fill_terms])
+
+    def allocation(self, solver: cp_model.CpSolver, problem: Problem) -> Allocation:
+        allocation: Allocation = dict(problem.fixed)
+        for (line, pos), var in self.x.items():
+            qty = solver.Value(var)
+            if qty:
+                allocation[(line, pos)] = allocation.get((line, pos), 0) + qty
+        for (item, pos), var in self.y.items():
+            if solver.Value(var):
+                for line in problem.items[item].lines:
+                    qty = int(problem.demand[line])
+                    if qty:
+                        allocation[(line, pos)] = allocation.get((line, pos), 0) + qty
+        return allocation
+
+    def hint(self, problem: Problem, allocation: Allocation) -> None:
+        for key, var in self.x.items():
+            self.model.AddHint(var, allocation.get(key, 0) - problem.fixed.get(key, 0))
+        for (item, pos), var in self.y.items():
+            first = problem.items[item].lines[0]
+            self.model.AddHint(var, allocation.get((first, pos), 0) > 0)
+        used = {pos for (_, pos), qty in allocation.items() if qty > 0}
+        for pos, var in self.z.items():
+            self.model.AddHint(var, pos in used)
+
+
+def build_model(problem: Problem) -> SourcingModel:
+    sm = SourcingModel(model=cp_model.CpModel(), cands=[int(p) for p in problem.candidates])
+    _variables(problem, sm)
+    _line_demand(problem, sm)
+    _stock(problem, sm)
+    _shipment_opening(problem, sm)
+    _shipment_limit(problem, sm)
+    return sm
+
+
+def _variables(problem: Problem, sm: SourcingModel) -> None:
+    m = sm.model
+    for pos in sm.cands:
+        sm.z[pos] = m.NewBoolVar(f"open[{pos}]")
+    for index, item in enumerate(problem.items):
+        lines = list(item.lines)
+        units = int(problem.demand[lines].sum())
+        if units == 0:
+            continue
+        if item.bundle is not None:
+            for pos in sm.cands:
+                if _bundle_fits(problem, item, pos):
+                    var = m.NewBoolVar(f"bundle[{index},{pos}]")
+                    sm.y[(index, pos)] = var
+                    sm.fill_terms.append((var, units))
+            continue
+        line = lines[0]
+        sku = problem.sku_of[line]
+        for pos in sm.cands:
+            upper = int(min(problem.demand[line], problem.avail[sku, pos]))
+            if upper > 0 and problem.allowed[line, pos]:
+                var = m.NewIntVar(0, upper, f"take[{line},{pos}]")
+                sm.x[(line, pos)] = var
+                sm.upper[(line, pos)] = upper
+                sm.fill_terms.append((var, 1))
+
+
+def _bundle_fits(problem: Problem, item: Item, pos: int) -> bool:
+    if not problem.allowed[list(item.lines), pos].all():
+        return False
+    need: dict[int, int] = {}
+    for line in item.lines:
+        k = int(problem.sku_of[line])
+        need[k] = need.get(k, 0) + int(problem.demand[line])
+    return all(problem.avail[k, pos] >= q for k, q in need.items())
+
+
+def _line_demand(problem: Problem, sm: SourcingModel) -> None:
+    # A line never ships more than ordered; a bundle ships from one source at most.
+    by_line: dict[int, list[cp_model.IntVar]] = {}
+    for (line, _), var in sm.x.items():
+        by_line.setdefault(line, []).append(var)
+    for line, vars_ in by_line.items():
+        if len(vars_) > 1:
+            sm.model.Add(cp_model.LinearExpr.Sum(vars_) <= int(problem.demand[line]))
+    by_item: dict[int, list[cp_model.IntVar]] = {}
+    for (item, _), var in sm.y.items():
+        by_item.setdefault(item, []).append(var)
+    for vars_ in by_item.values():
+        if len(vars_) > 1:
+            sm.model.AddAtMostOne(vars_)
+
+
+def _stock(problem: Problem, sm: SourcingModel) -> None:
+    # What all lines and bundles take of a SKU at a source fits its available stock.
+    terms: dict[tuple[int, int], list[tuple[cp_model.IntVar, int]]] = {}
+    most: dict[tuple[int, int], int] = {}
+    for (line, pos), var in sm.x.items():
+        key = (int(problem.sku_of[line]), pos)
+        terms.setdefault(key, []).append((var, 1))
+        most[key] = most.get(key, 0) + sm.upper[(line, pos)]
+    for (item, pos), var in sm.y.items():
+        for line in problem.items[item].lines:
+            qty = int(problem.demand[line])
+            if qty:
+                key = (int(problem.sku_of[line]), pos)
+                terms.setdefault(key, []).append((var, qty))
+                most[key] = most.get(key, 0) + qty
+    for (sku, pos), pairs in terms.items():
+        cap = int(problem.avail[sku, pos])
+        if len(pairs) < 2 or most[(sku, pos)] <= cap:
+            continue  # the variables' own bounds already respect the stock
+        sm.model.Add(cp_model.LinearExpr.WeightedSum([v for v, _ in pairs], [c for _, c in pairs]) <= cap)
+
+
+def _shipment_opening(problem: Problem, sm: SourcingModel) -> None:
+    # A source ships only if its shipment is open, and an open shipment carries something.
+    at: dict[int, list[cp_model.IntVar]] = {pos: [] for pos in sm.cands}
+    for (line, pos), var in sm.x.items():
+        sm.model.Add(var <= sm.upper[(line, pos)] * sm.z[pos])
+        at[pos].append(var)
+    for (_, pos), var in sm.y.items():
+        sm.model.AddImplication(var, sm.z[pos])
+        at[pos].append(var)
+    for pos, vars_ in at.items():
+        if vars_:
+            sm.model.Add(cp_model.LinearExpr.Sum(vars_) >= sm.z[pos])
+        else:
+            sm.model.Add(sm.z[pos] == 0)
+
+
+def _shipment_limit(problem: Problem, sm: SourcingModel) -> None:
+    # At most max_shipments physical shipments, counting the pickup store's own.
+    limit = problem.sourcing_shipment_limit
+    if limit is not None and limit < len(sm.z):
+        sm.model.Add(cp_model.LinearExpr.Sum(list(sm.z.values())) <= limit)
+
+
+def require_fill(sm: SourcingModel, units: int) -> None:
+    sm.model.Add(sm.fill_expr() == units)
+
+
+def maximize_fill(sm: SourcingModel) -> None:
+    sm.model.Maximize(sm.fill_expr())
+
+
+def minimize_cost(problem: Problem, sm: SourcingModel) -> float:
+    """Sets the lexicographic cost objective; returns the scale from money to objective units."""
+    rank = problem.index.rank
+    per_shipment = int(sum(int(rank[pos]) for pos in sm.cands)) + 1  # outweighs any rank sum
+    tie_span = (len(sm.cands) + 1) * per_shipment
+    scale = _cost_scale(problem, tie_span)
+    variables: list[cp_model.IntVar] = []
+    coefs: list[int] = []
+    for pos, var in sm.z.items():
+        money = problem.base[pos] + problem.base_adj[pos]
+        variables.append(var)
+        coefs.append(tie_span * round(money * scale) + per_shipment + int(rank[pos]))
+    for (line, pos), var in sm.x.items():
+        money = problem.unit[pos] + problem.unit_adj[line, pos]
+        variables.append(var)
+        coefs.append(tie_span * round(money * scale))
+    for (item, pos), var in sm.y.items():
+        money = sum(int(problem.demand[ln]) * (problem.unit[pos] + problem.unit_adj[ln, pos]) for ln in problem.items[item].lines)
+        variables.append(var)
+        coefs.append(tie_span * round(money * scale))
+    for term_var, amount in _line_term_vars(problem, sm):
+        variables.append(term_var)
+        coefs.append(tie_span * round(amount * scale))
+    sm.model.Minimize(cp_model.LinearExpr.WeightedSum(variables, coefs))
+    return scale * tie_span
+
+
+def _cost_scale(problem: Problem, tie_span: int) -> float:
+    bound = 1.0
+    for pos in problem.candidates:
+        bound += abs(problem.base[pos]) + abs(problem.base_adj[pos]) + (abs(problem.unit[pos]) + float(np.abs(problem.unit_adj[:, pos]).max(initial=0))) * float(problem.demand.sum())
+    for term in problem.line_terms:
+        bound += abs(term.amount) * len(problem.candidates)
+    return min(COST_SCALE, MAX_OBJECTIVE / (tie_span * bound))
+
+
+def _line_term_vars(problem: Problem, sm: SourcingModel) -> list[tuple[cp_model.IntVar, float]]:
+    """Indicators for per-shipment rule amounts that apply to some lines only."""
+    out: list[tuple[cp_model.IntVar, float]] = []
+    if not problem.line_terms:
+        return out
+    used = _line_used(problem, sm)
+    for t, term in enumerate(problem.line_terms):
+        for pos in sm.cands:
+            if not term.sources[pos]:
+                continue
+            marks = [used[(line, pos)] for line in term.lines if (line, pos) in used]
+            if not marks:
+                continue
+            ind = sm.model.NewBoolVar(f"term[{t},{pos}]")
+            if term.amount >= 0:
+                for mark in marks:
+                    sm.model.AddImplication(mark, ind)
+            else:
+                sm.model.AddBoolOr(marks).OnlyEnforceIf(ind)
+            out.append((ind, term.amount))
+    return out
+
+
+def _line_used(problem: Problem, sm: SourcingModel) -> dict[tuple[int, int], cp_model.IntVar]:
+    used: dict[tuple[int, int], cp_model.IntVar] = {}
+    for (line, pos), var in sm.x.items():
+        mark = sm.model.NewBoolVar(f"uses[{line},{pos}]")
+        sm.model.Add(var >= 1).OnlyEnforceIf(mark)
+        sm.model.Add(var == 0).OnlyEnforceIf(mark.Not())
+        used[(line, pos)] = mark
+    for (item, pos), var in sm.y.items():
+        for line in problem.items[item].lines:
+            used[(line, pos)] = var
+    return used

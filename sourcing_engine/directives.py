@@ -1,0 +1,66 @@
+"""Directives: what callers (the rules, the OMS) tell the engine beyond the order.
+
+Source sets are boolean masks over the network's sources in ``NetworkIndex``
+order, so the rules compiler can hand over its vectorized predicates as they
+are.  ``lines=None`` means the whole order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+PartialPolicy = Literal["ship", "hold"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFilter:
+    """``exclude`` (sources removed) or ``only`` (sources kept) for some lines."""
+
+    sources: np.ndarray
+    rule: str
+    lines: frozenset[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CostTerm:
+    """An amount added per shipment or per unit where ``sources`` ship ``lines``.
+
+    Negative amounts are preferences.  A per-shipment term counts once per
+    shipment that contains at least one of its lines.
+    """
+
+    amount: float
+    per: Literal["shipment", "unit"]
+    sources: np.ndarray
+    rule: str
+    lines: frozenset[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    max_shipments: int | None = None
+    split_penalty: float = 0.0
+    time_limit: float | None = None
+    partial: PartialPolicy = "ship"
+    bundle_split_after: int | None = None  # None: bundles always ship together
+
+
+@dataclass(slots=True)
+class Directives:
+    excludes: list[SourceFilter] = field(default_factory=list)
+    onlys: list[SourceFilter] = field(default_factory=list)
+    cost_terms: list[CostTerm] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)
+    backorder: dict[str, bool] = field(default_factory=dict)  # line id -> allowed
+    hold: str | None = None
+    explanation: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.excludes or self.onlys or self.cost_terms or self.backorder or self.hold)
+
+
+NO_DIRECTIVES = Directives()

@@ -1,0 +1,155 @@
+"""The optimal strategy: the most units filled, then the lowest cost, proven.
+
+The greedy plans come first: they are cheap, they hint the solver, and with
+the fill bound they often settle the fill target.  When one source can ship
+everything and no split could cost less, the answer is proven without the
+solver; otherwise CP-SAT solves the model, at most twice (fill, then cost).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from sourcing_engine.bounds import item_fill_bounds, multi_shipment_lower_bound
+from sourcing_engine.bounds import fill_upper_bound
+from sourcing_engine.cpsat_model import SourcingModel, build_model, maximize_fill, minimize_cost, require_fill
+from sourcing_engine.evaluate import COST_EPSILON, Evaluation, evaluate
+from sourcing_engine.greedy import best_single_source, consolidate, distance_order, priority_order, walk
+from sourcing_engine.plan import PlanStats
+from sourcing_engine.problem import Allocation, Problem
+
+# Above this many variables presolve pays for itself; below it only costs time.
+PRESOLVE_FROM_VARIABLES = 400
+
+
+@dataclass(slots=True)
+class Outcome:
+    allocation: Allocation
+    optimal: bool
+    stats: PlanStats
+    notes: list[str] = field(default_factory=list)
+
+
+def solve_optimal(problem: Problem, time_limit: float) -> Outcome:
+    started = time.perf_counter()
+    stats = PlanStats(candidate_sources=len(problem.candidates))
+    if problem.total_demand() == 0 or len(problem.candidates) == 0:
+        stats.path = "trivial"
+        return Outcome(dict(problem.fixed), True, stats)
+    greedy = _greedy_plans(problem)
+    best_name, best_alloc, best = min(greedy, key=lambda g: g[2].key())
+    fixed_units = sum(problem.fixed.values())
+    upper = fill_upper_bound(problem) + fixed_units
+    proven = _single_source_proof(problem, upper)
+    if proven is not None:
+        stats.path = "single_source_bound"
+        return Outcome(proven[0], True, stats, [proven[1]])
+    outcome = _solve_cp_sat(problem, time_limit, best_alloc, best, upper, stats)
+    solved = evaluate(problem, outcome.allocation)
+    if best.key() < solved.key():  # the solver's rounding can lose a hair to the greedy
+        outcome.allocation = best_alloc
+        solved = best
+    saving = best.objective - solved.objective
+    if solved.filled > best.filled:
+        outcome.notes.append(f"fills {solved.filled - best.filled} more unit(s) than the best greedy plan ({best_name})")
+    elif saving > COST_EPSILON:
+        outcome.notes.append(f"costs {saving:.2f} less than the best greedy plan ({best_name})")
+    else:
+        outcome.notes.append(f"the best greedy plan ({best_name}) was already optimal")
+    stats.total_ms = (time.perf_counter() - started) * 1000
+    return outcome
+
+
+def _greedy_plans(problem: Problem) -> list[tuple[str, Allocation, Evaluation]]:
+    plans = [
+        ("priority", walk(problem, priority_order(problem))),
+        ("distance", walk(problem, distance_order(problem))),
+        ("consolidating", consolidate(problem)),
+    ]
+    return [(name, alloc, evaluate(problem, alloc)) for name, alloc in plans]
+
+
+def _single_source_proof(problem: Problem, upper: int) -> tuple[Allocation, str] | None:
+    """One source that fills the bound, cheaper than any split: optimal without a solver."""
+    bounds = item_fill_bounds(problem)
+    target: list[int] = []
+    for item, bound in zip(problem.items, bounds, strict=True):
+        units = int(problem.demand[list(item.lines)].sum())
+        if bound not in (0, units):
+            return None
+        if bound:
+            target.extend(item.lines)
+    single = best_single_source(problem, target)
+    if single is None:
+        return None
+    found = evaluate(problem, single)
+    if found.filled != upper:
+        return None
+    bound = multi_shipment_lower_bound(problem, target)
+    if found.objective > bound + COST_EPSILON:
+        return None
+    source = problem.index.codes[next(pos for pos in found.units_at if pos not in _fixed_sources(problem))]
+    return single, f"optimal without the solver: {source} alone fills the most units at {found.objective:.2f}, no split can cost less than {bound:.2f}"
+
+
+def _fixed_sources(problem: Problem) -> set[int]:
+    return {pos for (_, pos) in problem.fixed}
+
+
+def _solve_cp_sat(
+    problem: Problem, time_limit: float, hint: Allocation, hint_eval: Evaluation, upper: int, stats: PlanStats
+) -> Outcome:
+    t0 = time.perf_counter()
+    sm = build_model(problem)
+    sm.hint(problem, hint)
+    fixed_units = sum(problem.fixed.values())
+    stats.path = "cp_sat"
+    stats.variables = sm.variables
+    stats.build_ms = (time.perf_counter() - t0) * 1000
+    deadline = time.perf_counter() + time_limit
+    proven = True
+    if hint_eval.filled >= upper:
+        fill = upper - fixed_units
+    else:
+        maximize_fill(sm)
+        status, solver = _run(sm, deadline)
+        stats.solve_ms += solver.WallTime() * 1000
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return _fallback(hint, stats, "the solver found no plan in time; the best greedy plan stands")
+        proven = status == cp_model.OPTIMAL
+        fill = int(round(solver.ObjectiveValue()))
+    require_fill(sm, fill)
+    minimize_cost(problem, sm)
+    status, solver = _run(sm, deadline)
+    stats.solve_ms += solver.WallTime() * 1000
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return _fallback(hint, stats, "the solver found no plan in time; the best greedy plan stands")
+    proven = proven and status == cp_model.OPTIMAL
+    stats.hit_time_limit = not proven
+    allocation = sm.allocation(solver, problem)
+    note = (
+        f"CP-SAT proved the optimum ({sm.variables} variables, {stats.solve_ms:.1f} ms)"
+        if proven
+        else f"time limit reached: best plan found, not proven optimal ({stats.solve_ms:.0f} ms)"
+    )
+    return Outcome(allocation, proven, stats, [note])
+
+
+def _run(sm: SourcingModel, deadline: float) -> tuple[int, cp_model.CpSolver]:
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = 1
+    params.random_seed = 7
+    params.max_time_in_seconds = max(0.001, deadline - time.perf_counter())
+    params.cp_model_presolve = sm.variables >= PRESOLVE_FROM_VARIABLES
+    status = solver.Solve(sm.model)
+    return status, solver
+
+
+def _fallback(hint: Allocation, stats: PlanStats, note: str) -> Outcome:
+    stats.fallback = True
+    stats.hit_time_limit = True
+    return Outcome(hint, False, stats, [note])
