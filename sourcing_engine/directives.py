@@ -58,6 +58,18 @@ class Directives:
     hold: str | None = None
     explanation: list[str] = field(default_factory=list)
 
+    def combined(self, other: Directives) -> Directives:
+        """Both sets of directives at once; ``other``'s settings and backorder choices win."""
+        return Directives(
+            excludes=self.excludes + other.excludes,
+            onlys=self.onlys + other.onlys,
+            cost_terms=self.cost_terms + other.cost_terms,
+            settings=other.settings if other.settings != Settings() else self.settings,
+            backorder={**self.backorder, **other.backorder},
+            hold=self.hold if self.hold is not None else other.hold,
+            explanation=self.explanation + other.explanation,
+        )
+
     @property
     def is_empty(self) -> bool:
         return not (self.excludes or self.onlys or self.cost_terms or self.backorder or self.hold)

@@ -14,6 +14,7 @@ from sourcing_engine.network_index import NetworkIndex, as_index
 from sourcing_engine.optimal import Outcome, solve_optimal
 from sourcing_engine.plan import PHYSICAL_KINDS, Plan, PlanStats, Unsourced
 from sourcing_engine.problem import Problem, build_problem
+from sourcing_engine.rules_bridge import directives_for
 from sourcing_engine.special_lines import is_virtual, preshipped_shipments, virtual_shipments
 
 DEFAULT_TIME_LIMIT = 1.0
@@ -40,14 +41,17 @@ def source(
     strategy: str = "optimal",
     *,
     directives: Directives | None = None,
+    rules: object | None = None,
     time_limit: float | None = None,
     attempt: int = 0,
 ) -> Plan:
     """Decide which source ships which quantity of which line of ``order``.
 
     ``directives`` carry the rules' exclusions, costs and settings (and the
-    OMS's own, such as a source that declined); ``attempt`` counts earlier
-    sourcing attempts, for bundles that may split after N of them.
+    OMS's own, such as a source that declined); ``rules`` is a compiled
+    ruleset from ``rules_dsl``, evaluated against this order and turned into
+    directives; ``attempt`` counts earlier sourcing attempts, for bundles that
+    may split after N of them.
     """
     started = time.perf_counter()
     if strategy not in STRATEGIES:
@@ -55,6 +59,11 @@ def source(
     index = as_index(network)
     check_order_against_network(order, index)
     directives = directives or NO_DIRECTIVES
+    rules_ms = 0.0
+    if rules is not None:
+        t0 = time.perf_counter()
+        directives = directives.combined(directives_for(rules, order, index))
+        rules_ms = (time.perf_counter() - t0) * 1000
     if directives.hold is not None:
         return _held(order, strategy, directives)
     preshipped = [line for line in order.lines if line.preshipped_source is not None]
@@ -80,6 +89,7 @@ def source(
     )
     if directives.settings.partial == "hold" and (plan.backorders or plan.unsourced):
         plan = _wait_for_complete(plan, order)
+    plan.stats.rules_ms = rules_ms
     plan.stats.total_ms = (time.perf_counter() - started) * 1000
     return plan
 
