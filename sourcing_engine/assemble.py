@@ -27,7 +27,9 @@ def physical_shipments(problem: Problem, allocation: Allocation) -> list[Shipmen
         units = sum(q for _, q in taken)
         cost = float(problem.base[pos] + problem.unit[pos] * units)
         planned = tuple(PlannedLine(problem.lines[i].id, problem.lines[i].sku, q) for i, q in taken)
-        shipments.append(Shipment(problem.index.codes[pos], kind, problem.destination, planned, cost, float(problem.dist[pos])))
+        shipments.append(
+            Shipment(problem.index.codes[pos], kind, problem.destination, planned, cost, float(problem.dist[pos]))
+        )
     rank = problem.index.rank
     shipments.sort(key=lambda s: (KIND_ORDER[s.kind], rank[problem.index.position[s.source]]))
     return shipments
@@ -74,9 +76,8 @@ def _reason(problem: Problem, item: Item, left: np.ndarray) -> tuple[UnsourcedRe
     rules = tuple(dict.fromkeys(r for e, s in zip(eligible, stocked, strict=True) for r in e.rules_removing(s)))
     if any(not (e.allowed & s).any() for e, s in zip(eligible, stocked, strict=True)):
         return ("excluded_by_rule", rules) if rules else ("out_of_stock", ())
-    if item.bundle is not None and all((e.allowed & s).any() for e, s in zip(eligible, stocked, strict=True)):
-        if _stock_left_for(problem, lines, left):
-            return "bundle_not_in_one_source", ()
+    if item.bundle is not None and _stock_left_for(problem, lines, left):
+        return "bundle_not_in_one_source", ()
     if problem.max_shipments is not None and _stock_left_for(problem, lines, left):
         return "shipment_limit", ()
     return "out_of_stock", ()

@@ -196,7 +196,10 @@ def minimize_cost(problem: Problem, sm: SourcingModel) -> float:
         variables.append(var)
         coefs.append(tie_span * round(money * scale))
     for (item, pos), var in sm.y.items():
-        money = sum(int(problem.demand[ln]) * (problem.unit[pos] + problem.unit_adj[ln, pos]) for ln in problem.items[item].lines)
+        money = sum(
+            int(problem.demand[ln]) * (problem.unit[pos] + problem.unit_adj[ln, pos])
+            for ln in problem.items[item].lines
+        )
         variables.append(var)
         coefs.append(tie_span * round(money * scale))
     for term_var, amount in _line_term_vars(problem, sm):
@@ -209,7 +212,12 @@ def minimize_cost(problem: Problem, sm: SourcingModel) -> float:
 def _cost_scale(problem: Problem, tie_span: int) -> float:
     bound = 1.0
     for pos in problem.candidates:
-        bound += abs(problem.base[pos]) + abs(problem.base_adj[pos]) + (abs(problem.unit[pos]) + float(np.abs(problem.unit_adj[:, pos]).max(initial=0))) * float(problem.demand.sum())
+        bound += (
+            abs(problem.base[pos])
+            + abs(problem.base_adj[pos])
+            + (abs(problem.unit[pos]) + float(np.abs(problem.unit_adj[:, pos]).max(initial=0)))
+            * float(problem.demand.sum())
+        )
     for term in problem.line_terms:
         bound += abs(term.amount) * len(problem.candidates)
     return min(COST_SCALE, MAX_OBJECTIVE / (tie_span * bound))

@@ -75,12 +75,16 @@ def source(
     special = virtual_shipments(virtual, index)
     backorders, unsourced = shortfalls(problem, outcome.allocation)
     lines_by_id = {line.id: line for line in order.lines}
-    extra_back, extra_unsourced = special_shortfalls(special, lines_by_id, _virtual_backorderable(virtual, index, directives))
+    extra_back, extra_unsourced = special_shortfalls(
+        special, lines_by_id, _virtual_backorderable(virtual, index, directives)
+    )
     plan = Plan(
         order_id=order.id,
         strategy=strategy,
         optimal=outcome.optimal,
-        shipments=physical_shipments(problem, outcome.allocation) + special.shipments + preshipped_shipments(preshipped),
+        shipments=physical_shipments(problem, outcome.allocation)
+        + special.shipments
+        + preshipped_shipments(preshipped),
         backorders=backorders + extra_back,
         unsourced=unsourced + extra_unsourced,
         explanation=directives.explanation + outcome.notes,
@@ -140,9 +144,7 @@ def _virtual_backorderable(lines: list[OrderLine], index: NetworkIndex, directiv
 def _held(order: Order, strategy: str, directives: Directives) -> Plan:
     preshipped = [line for line in order.lines if line.preshipped_source is not None]
     unsourced = [
-        Unsourced(line.id, line.sku, line.quantity, "on_hold")
-        for line in order.lines
-        if line.preshipped_source is None
+        Unsourced(line.id, line.sku, line.quantity, "on_hold") for line in order.lines if line.preshipped_source is None
     ]
     return Plan(
         order_id=order.id,

@@ -99,7 +99,14 @@ def _set_cover(problem: Problem) -> Allocation:
     remaining = [int(p) for p in problem.candidates]
     while remaining and demand.sum() > 0 and (limit is None or len(allocation_sources(allocation)) < limit):
         gains = _gains(problem, remaining, avail, demand)
-        best = max(range(len(remaining)), key=lambda j: (gains[j], -_opening_cost(problem, remaining[j], gains[j]), -problem.index.rank[remaining[j]]))
+        best = max(
+            range(len(remaining)),
+            key=lambda j: (
+                gains[j],
+                -_opening_cost(problem, remaining[j], gains[j]),
+                -problem.index.rank[remaining[j]],
+            ),
+        )
         if gains[best] <= 0:
             break
         pos = remaining.pop(best)

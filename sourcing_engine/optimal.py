@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from sourcing_engine.bounds import item_fill_bounds, multi_shipment_lower_bound
-from sourcing_engine.bounds import fill_upper_bound
+from sourcing_engine.bounds import fill_upper_bound, item_fill_bounds, multi_shipment_lower_bound
 from sourcing_engine.cpsat_model import SourcingModel, build_model, maximize_fill, minimize_cost, require_fill
 from sourcing_engine.evaluate import COST_EPSILON, Evaluation, evaluate
 from sourcing_engine.greedy import best_single_source, consolidate, distance_order, priority_order, walk
@@ -54,7 +53,9 @@ def solve_optimal(problem: Problem, time_limit: float) -> Outcome:
         solved = best
     saving = best.objective - solved.objective
     if solved.filled > best.filled:
-        outcome.notes.append(f"fills {solved.filled - best.filled} more unit(s) than the best greedy plan ({best_name})")
+        outcome.notes.append(
+            f"fills {solved.filled - best.filled} more unit(s) than the best greedy plan ({best_name})"
+        )
     elif saving > COST_EPSILON:
         outcome.notes.append(f"costs {saving:.2f} less than the best greedy plan ({best_name})")
     else:
@@ -92,7 +93,11 @@ def _single_source_proof(problem: Problem, upper: int) -> tuple[Allocation, str]
     if found.objective > bound + COST_EPSILON:
         return None
     source = problem.index.codes[next(pos for pos in found.units_at if pos not in _fixed_sources(problem))]
-    return single, f"optimal without the solver: {source} alone fills the most units at {found.objective:.2f}, no split can cost less than {bound:.2f}"
+    return (
+        single,
+        f"optimal without the solver: {source} alone fills the most units at {found.objective:.2f};"
+        f" no split can cost less than {bound:.2f}",
+    )
 
 
 def _fixed_sources(problem: Problem) -> set[int]:
@@ -120,7 +125,7 @@ def _solve_cp_sat(
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _fallback(hint, stats, "the solver found no plan in time; the best greedy plan stands")
         proven = status == cp_model.OPTIMAL
-        fill = int(round(solver.ObjectiveValue()))
+        fill = round(solver.ObjectiveValue())
     require_fill(sm, fill)
     minimize_cost(problem, sm)
     status, solver = _run(sm, deadline)

@@ -106,15 +106,11 @@ def build_problem(
     skus = sorted({line.sku for line in physical})
     sku_pos = {sku: k for k, sku in enumerate(skus)}
     avail = (
-        np.stack([index.available(sku) for sku in skus]).copy()
-        if skus
-        else np.zeros((0, index.size), dtype=np.int64)
+        np.stack([index.available(sku) for sku in skus]).copy() if skus else np.zeros((0, index.size), dtype=np.int64)
     )
     capable = _capable(index, method, pickup_store)
     eligibility = [line_eligibility(line, i, directives, capable, index) for i, line in enumerate(physical)]
-    allowed = (
-        np.stack([e.allowed for e in eligibility]) if physical else np.zeros((0, index.size), dtype=bool)
-    )
+    allowed = np.stack([e.allowed for e in eligibility]) if physical else np.zeros((0, index.size), dtype=bool)
     settings = directives.settings
     split_after = settings.bundle_split_after
     problem = Problem(

@@ -46,13 +46,19 @@ def _int(minimum: int | None = None, message: str = "must be an integer", **kw: 
     return fields.Integer(strict=True, validate=rng, error_messages={**MESSAGES, "invalid": message}, **kw)
 
 
-def _num(minimum: float | None = None, maximum: float | None = None, message: str = "must be a number", **kw: Any) -> fields.Float:
+def _num(
+    minimum: float | None = None, maximum: float | None = None, message: str = "must be a number", **kw: Any
+) -> fields.Float:
     rng = validate.Range(min=minimum, max=maximum, error=message) if minimum is not None else None
-    return fields.Float(validate=rng, allow_nan=False, error_messages={**MESSAGES, "invalid": message, "special": message}, **kw)
+    return fields.Float(
+        validate=rng, allow_nan=False, error_messages={**MESSAGES, "invalid": message, "special": message}, **kw
+    )
 
 
 def _bool(**kw: Any) -> fields.Boolean:
-    return fields.Boolean(truthy={True}, falsy={False}, error_messages={**MESSAGES, "invalid": "must be true or false"}, **kw)
+    return fields.Boolean(
+        truthy={True}, falsy={False}, error_messages={**MESSAGES, "invalid": "must be true or false"}, **kw
+    )
 
 
 def _list(inner: fields.Field, **kw: Any) -> fields.List:
@@ -209,11 +215,19 @@ class OrderSchema(_Strict):
     id = _code(required=True)
     channel = _str(load_default="")
     created_at = fields.AwareDateTime(
-        load_default=None, allow_none=True, default_timezone=None,
-        error_messages={**MESSAGES, "invalid": "must be an ISO 8601 date-time", "invalid_awareness": "must carry a time zone"},
+        load_default=None,
+        allow_none=True,
+        default_timezone=None,
+        error_messages={
+            **MESSAGES,
+            "invalid": "must be an ISO 8601 date-time",
+            "invalid_awareness": "must carry a time zone",
+        },
     )
     delivery = _nested(DeliverySchema, required=True)
-    lines = _list(_nested(LineSchema), required=True, validate=validate.Length(min=1, error="must hold at least one line"))
+    lines = _list(
+        _nested(LineSchema), required=True, validate=validate.Length(min=1, error="must hold at least one line")
+    )
     attributes = fields.Dict(keys=fields.String(), load_default=dict)
 
     @validates_schema
@@ -287,7 +301,13 @@ def plan_to_dict(plan: Plan, with_stats: bool = False) -> dict[str, Any]:
         ],
         "backorders": [{"line_id": b.line_id, "sku": b.sku, "quantity": b.quantity} for b in plan.backorders],
         "unsourced": [
-            {"line_id": u.line_id, "sku": u.sku, "quantity": u.quantity, "reason": u.reason, **({"rules": list(u.rules)} if u.rules else {})}
+            {
+                "line_id": u.line_id,
+                "sku": u.sku,
+                "quantity": u.quantity,
+                "reason": u.reason,
+                **({"rules": list(u.rules)} if u.rules else {}),
+            }
             for u in plan.unsourced
         ],
         "total_cost": _money(plan.total_cost),

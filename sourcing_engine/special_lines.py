@@ -55,7 +55,9 @@ def virtual_shipments(lines: list[OrderLine], index: NetworkIndex) -> SpecialOut
             pos = _unmanaged_source(line, index, enabled)
             grouped.setdefault(index.codes[pos], []).append(PlannedLine(line.id, line.sku, line.quantity))
     destination = CUSTOMER
-    outcome.shipments = [Shipment(code, "virtual", destination, tuple(planned), 0.0) for code, planned in grouped.items()]
+    outcome.shipments = [
+        Shipment(code, "virtual", destination, tuple(planned), 0.0) for code, planned in grouped.items()
+    ]
     return outcome
 
 

@@ -17,7 +17,9 @@ from sourcing_engine.schemas import load_network, load_order, plan_to_dict
 @click.option("--order", "order_path", metavar="FILE", help="One order JSON ('-' for stdin).")
 @click.option("--orders", "orders_path", metavar="FILE", help="Orders as JSON lines, sourced one after another.")
 @click.option("--strategy", type=click.Choice(list(STRATEGIES)), default="optimal", show_default=True)
-@click.option("--time-limit", type=click.FloatRange(min=0.001), default=1.0, show_default=True, help="Seconds per order.")
+@click.option(
+    "--time-limit", type=click.FloatRange(min=0.001), default=1.0, show_default=True, help="Seconds per order."
+)
 @click.option("--stats", is_flag=True, help="Add how each plan was found (path, timings).")
 def source(
     network_path: str, order_path: str | None, orders_path: str | None, strategy: str, time_limit: float, stats: bool
