@@ -7,9 +7,9 @@ every problem surfaces as an ``InputError`` naming its JSON path.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from sourcing_engine.errors import InputError
 from sourcing_engine.model import (
@@ -23,7 +23,7 @@ from sourcing_engine.model import (
     Source,
     StockRow,
 )
-from sourcing_engine.plan import Plan
+from sourcing_engine.plan import Backorder, Plan, PlannedLine, Shipment, Unsourced, UnsourcedReason
 
 MESSAGES = {
     "required": "missing required field",
@@ -281,6 +281,78 @@ def first_error(messages: Any, path: str = "") -> tuple[str, str]:
 
 def _lower(message: str) -> str:
     return message[:1].lower() + message[1:].rstrip(".") if message else message
+
+
+class PlannedLineSchema(_Strict):
+    line_id = _code(required=True)
+    sku = _code(required=True)
+    quantity = _int(1, "must be a positive integer", required=True)
+
+    @post_load
+    def make(self, data: dict, **_: Any) -> PlannedLine:
+        return PlannedLine(**data)
+
+
+class ShipmentSchema(_Strict):
+    source = _code(required=True)
+    kind = _choice("ship", "pickup", "ship_to_store", "virtual", "preshipped", required=True)
+    destination = _code(required=True)
+    lines = _list(_nested(PlannedLineSchema), required=True)
+    cost = _num(required=True)
+    distance_km = _num(load_default=0.0)
+
+    @post_load
+    def make(self, data: dict, **_: Any) -> Shipment:
+        return Shipment(**{**data, "lines": tuple(data["lines"])})
+
+
+class BackorderSchema(_Strict):
+    line_id = _code(required=True)
+    sku = _code(required=True)
+    quantity = _int(1, "must be a positive integer", required=True)
+
+    @post_load
+    def make(self, data: dict, **_: Any) -> Backorder:
+        return Backorder(**data)
+
+
+class UnsourcedSchema(BackorderSchema):
+    reason = _choice(*get_args(UnsourcedReason), required=True)
+    rules = _list(_str(), load_default=list)
+
+    @post_load
+    def make(self, data: dict, **_: Any) -> Unsourced:
+        return Unsourced(**{**data, "rules": tuple(data["rules"])})
+
+
+class PlanSchema(Schema):
+    """Loads a plan's JSON; unknown fields (``stats`` and later additions) are ignored."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    order_id = _code(required=True)
+    strategy = _str(required=True)
+    optimal = _bool(required=True)
+    shipments = _list(_nested(ShipmentSchema), required=True)
+    backorders = _list(_nested(BackorderSchema), load_default=list)
+    unsourced = _list(_nested(UnsourcedSchema), load_default=list)
+    hold = _str(load_default=None, allow_none=True)
+    explanation = _list(_str(), load_default=list)
+    total_cost = _num(load_default=None)
+    objective = _num(load_default=None)
+
+    @post_load
+    def make(self, data: dict, **_: Any) -> Plan:
+        total, objective = data.pop("total_cost"), data.pop("objective")
+        plan = Plan(**data)
+        if objective is not None and total is not None:
+            plan.rule_adjustment = objective - total
+        return plan
+
+
+def load_plan(doc: Any) -> Plan:
+    return _load(PlanSchema(), doc)
 
 
 def plan_to_dict(plan: Plan, with_stats: bool = False) -> dict[str, Any]:

@@ -11,6 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import main
+from sourcing_engine import source
+from sourcing_engine.schemas import load_network, load_order, load_plan, plan_to_dict
 
 NETWORK = {
     "sources": [
@@ -183,3 +185,17 @@ def test_the_installed_command_never_shows_a_traceback(files: Path) -> None:
     assert proc.returncode == 2
     assert proc.stderr.strip() == "order.json: must be a JSON object"
     assert "Traceback" not in proc.stderr
+
+
+def test_a_plan_read_back_from_its_json_is_the_same_plan(files: Path) -> None:
+    plan = source(load_order(ORDER), load_network(NETWORK))
+    again = load_plan(json.loads(json.dumps(plan_to_dict(plan, with_stats=True))))
+    assert again.shipments == [
+        type(s)(s.source, s.kind, s.destination, s.lines, round(s.cost, 6), round(s.distance_km, 3))
+        for s in plan.shipments
+    ]
+    assert (again.backorders, again.unsourced, again.total_cost) == (
+        plan.backorders,
+        plan.unsourced,
+        pytest.approx(plan.total_cost),
+    )
