@@ -102,3 +102,21 @@ def special_shortfalls(
         else:
             unsourced.append(Unsourced(line.id, line.sku, qty, "out_of_stock"))
     return backorders, unsourced
+
+
+REASON_TEXT = {
+    "out_of_stock": "no eligible source has the stock",
+    "bundle_not_in_one_source": "no single source holds the whole bundle",
+    "no_eligible_source": "no enabled source can deliver this way",
+    "excluded_by_rule": "the rules leave no source",
+    "shipment_limit": "the shipment limit is reached",
+}
+
+
+def shortfall_notes(backorders: list[Backorder], unsourced: list[Unsourced]) -> list[str]:
+    notes = [f"line {b.line_id} ({b.sku}): {b.quantity} unit(s) backordered" for b in backorders]
+    for u in unsourced:
+        why = REASON_TEXT.get(u.reason, u.reason)
+        rules = f" ({', '.join(u.rules)})" if u.rules else ""
+        notes.append(f"line {u.line_id} ({u.sku}): {u.quantity} unit(s) unsourced: {why}{rules}")
+    return notes

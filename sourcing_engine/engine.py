@@ -5,7 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 
-from sourcing_engine.assemble import adjustment, physical_shipments, shortfalls, special_shortfalls
+from sourcing_engine.assemble import (
+    adjustment,
+    physical_shipments,
+    shortfall_notes,
+    shortfalls,
+    special_shortfalls,
+)
 from sourcing_engine.directives import NO_DIRECTIVES, Directives
 from sourcing_engine.errors import InputError
 from sourcing_engine.greedy import consolidate, distance_order, priority_order, walk
@@ -20,18 +26,29 @@ from sourcing_engine.special_lines import is_virtual, preshipped_shipments, virt
 DEFAULT_TIME_LIMIT = 1.0
 
 
-def _greedy(name: str, choose: Callable[[Problem], dict]) -> Callable[[Problem, float], Outcome]:
+def _greedy(name: str, note: str, choose: Callable[[Problem], dict]) -> Callable[[Problem, float], Outcome]:
     def run(problem: Problem, time_limit: float) -> Outcome:
-        return Outcome(choose(problem), False, PlanStats(path=name, candidate_sources=len(problem.candidates)))
+        stats = PlanStats(path=name, candidate_sources=len(problem.candidates))
+        return Outcome(choose(problem), False, stats, [note.format(n=len(problem.candidates))])
 
     return run
 
 
 STRATEGIES: dict[str, Callable[[Problem, float], Outcome]] = {
     "optimal": solve_optimal,
-    "priority": _greedy("priority", lambda p: walk(p, priority_order(p))),
-    "distance": _greedy("distance", lambda p: walk(p, distance_order(p))),
-    "consolidating": _greedy("consolidating", consolidate),
+    "priority": _greedy(
+        "priority", "Magento source priority: {n} source(s) walked by priority", lambda p: walk(p, priority_order(p))
+    ),
+    "distance": _greedy(
+        "distance",
+        "Magento distance priority: {n} source(s) walked nearest first",
+        lambda p: walk(p, distance_order(p)),
+    ),
+    "consolidating": _greedy(
+        "consolidating",
+        "consolidating greedy over {n} source(s): one source if any ships all, else set cover",
+        consolidate,
+    ),
 }
 
 
@@ -87,7 +104,7 @@ def source(
         + preshipped_shipments(preshipped),
         backorders=backorders + extra_back,
         unsourced=unsourced + extra_unsourced,
-        explanation=directives.explanation + outcome.notes,
+        explanation=directives.explanation + outcome.notes + shortfall_notes(backorders, unsourced),
         rule_adjustment=adjustment(problem, outcome.allocation),
         stats=outcome.stats,
     )

@@ -9,11 +9,26 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sourcing_engine import Costs, Delivery, Location, Network, Order, OrderLine, Source, StockRow, source
+from sourcing_engine import (
+    Costs,
+    CostTerm,
+    Delivery,
+    Directives,
+    Location,
+    Network,
+    Order,
+    OrderLine,
+    Settings,
+    Source,
+    SourceFilter,
+    StockRow,
+    source,
+)
 from sourcing_engine.geo import distance_km
 
 
@@ -59,8 +74,19 @@ def small_instances(draw: st.DrawFn) -> tuple[Network, Order]:
     return Network(srcs, [], stock), Order("ORD-BF", delivery, lines)
 
 
-def brute_force(network: Network, order: Order) -> tuple[int, float]:
-    """The most units filled and, among plans that fill that many, the lowest cost."""
+def brute_force(network: Network, order: Order, rules: Directives | None = None) -> tuple[int, float]:
+    """The most units filled and, among plans that fill that many, the lowest objective.
+
+    ``rules`` may exclude sources per line and add cost terms and a split penalty.
+    """
+    rules = rules or Directives()
+    codes = [s.code for s in network.sources]
+    banned = {
+        line.id: {
+            codes[i] for f in rules.excludes if f.lines is None or line.id in f.lines for i in np.flatnonzero(f.sources)
+        }
+        for line in order.lines
+    }
     sources = {s.code: s for s in network.sources}
     avail = Counter({(r.source, r.sku): max(0, r.on_hand - r.reserved - r.safety_stock) for r in network.stock})
     sku = {line.id: line.sku for line in order.lines}
@@ -68,14 +94,14 @@ def brute_force(network: Network, order: Order) -> tuple[int, float]:
     items = _items(order)
     fixed: Counter[tuple[str, str]] = Counter()
     if store is not None:
-        items = _store_first(items, store, avail, sku, fixed)
+        items = _store_first(items, store, avail, sku, fixed, banned)
     eligible = [
         code
         for code, s in sources.items()
         if (("ship_to_store" in s.capabilities and code != store) if store else "ship" in s.capabilities)
     ]
     best: tuple[int, float] | None = None
-    for choice in itertools.product(*[_options(item, eligible) for item in items]):
+    for choice in itertools.product(*[_options(item, eligible, banned) for item in items]):
         taken: Counter[tuple[str, str]] = Counter(fixed)
         for pick in choice:
             for line_id, code, qty in pick:
@@ -83,6 +109,7 @@ def brute_force(network: Network, order: Order) -> tuple[int, float]:
         if not _fits(taken, avail, sku):
             continue
         fill, cost = _value(order, taken, sources)
+        cost += _rule_amounts(taken, rules, codes)
         if best is None or fill > best[0] or (fill == best[0] and cost < best[1] - 1e-9):
             best = (fill, cost)
     assert best is not None
@@ -108,11 +135,14 @@ def _items(order: Order) -> list[list[tuple[str, int]]]:
     return items
 
 
-def _store_first(items, store, avail, sku, fixed) -> list[list[tuple[str, int]]]:
+def _store_first(items, store, avail, sku, fixed, banned) -> list[list[tuple[str, int]]]:
     """The pickup store gives what it has first, in line order; the rest is left to choose."""
     left = Counter({key: qty for key, qty in avail.items() if key[0] == store})
     rest = []
     for item in items:
+        if any(store in banned[line_id] for line_id, _ in item):
+            rest.append(item)
+            continue
         if isinstance(item, Bundle):
             need = Counter()
             for line_id, qty in item:
@@ -134,10 +164,12 @@ def _store_first(items, store, avail, sku, fixed) -> list[list[tuple[str, int]]]
     return rest
 
 
-def _options(item: list[tuple[str, int]], eligible: list[str]) -> list[list[tuple[str, str, int]]]:
+def _options(item: list[tuple[str, int]], eligible: list[str], banned) -> list[list[tuple[str, str, int]]]:
     if isinstance(item, Bundle):  # nowhere, or whole from one source
-        return [[]] + [[(line_id, code, qty) for line_id, qty in item] for code in eligible]
+        ok = [code for code in eligible if all(code not in banned[line_id] for line_id, _ in item)]
+        return [[]] + [[(line_id, code, qty) for line_id, qty in item] for code in ok]
     ((line_id, qty),) = item
+    eligible = [code for code in eligible if code not in banned[line_id]]
     return [
         [(line_id, code, q) for code, q in zip(eligible, split, strict=True) if q]
         for split in itertools.product(range(qty + 1), repeat=len(eligible))
@@ -167,6 +199,47 @@ def _value(order: Order, taken, sources) -> tuple[int, float]:
             km = distance_km(s.location.lat, s.location.lon, dest.lat, dest.lon)
             cost += s.costs.fixed + s.costs.per_km * km + s.costs.per_unit * n
     return sum(units.values()), cost
+
+
+def _rule_amounts(taken, rules: Directives, codes: list[str]) -> float:
+    opened = {code for (_, code), qty in taken.items() if qty}
+    total = rules.settings.split_penalty * max(0, len(opened) - 1)
+    for term in rules.cost_terms:
+        marked = {codes[i] for i in np.flatnonzero(term.sources)}
+        mine = [(lid, code, q) for (lid, code), q in taken.items() if q and (term.lines is None or lid in term.lines)]
+        if term.per == "unit":
+            total += term.amount * sum(q for _, code, q in mine if code in marked)
+        else:
+            total += term.amount * len({code for _, code, _ in mine if code in marked})
+    return total
+
+
+@st.composite
+def ruled_instances(draw: st.DrawFn) -> tuple[Network, Order, Directives]:
+    network, order = draw(small_instances())
+    n = len(network.sources)
+    mask = st.lists(st.booleans(), min_size=n, max_size=n).map(lambda bits: np.array(bits, dtype=bool))
+    ids = [line.id for line in order.lines]
+    lines = st.one_of(st.none(), st.sets(st.sampled_from(ids), min_size=1).map(frozenset))
+    amount = st.sampled_from([-3.0, -0.5, 0.5, 2.0])
+    term = st.builds(CostTerm, amount, st.sampled_from(["shipment", "unit"]), mask, st.just("r"), lines)
+    rules = Directives(
+        excludes=draw(st.lists(st.builds(SourceFilter, mask, st.just("x"), lines), max_size=2)),
+        cost_terms=draw(st.lists(term, max_size=3)),
+        settings=Settings(split_penalty=draw(st.sampled_from([0.0, 1.5, 6.0]))),
+    )
+    return network, order, rules
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=ruled_instances())
+def test_optimal_matches_the_enumeration_under_exclusions_preferences_and_split_penalty(case) -> None:
+    network, order, rules = case
+    plan = source(order, network, directives=rules)
+    fill, objective = brute_force(network, order, rules)
+    assert plan.optimal
+    assert plan.filled_units == fill
+    assert plan.objective == pytest.approx(objective, abs=1e-6)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
