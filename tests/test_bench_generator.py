@@ -39,7 +39,10 @@ def test_a_network_loads_through_the_contract_schema_unchanged() -> None:
     assert [(s.code, s.enabled, s.capabilities, s.costs) for s in loaded.sources] == [
         (s.code, s.enabled, s.capabilities, s.costs) for s in network.sources
     ]
-    assert [(r.source, r.sku, r.available) for r in loaded.stock] == [(r.source, r.sku, r.available) for r in network.stock]
+    def rows(n):
+        return [(r.source, r.sku, r.available) for r in n.stock]
+
+    assert rows(loaded) == rows(network)
 
 
 @pytest.mark.parametrize("name", ["tiny", "typical", "scarce"])
