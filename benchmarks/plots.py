@@ -47,7 +47,7 @@ def _latency(runs: list[PresetRun]) -> plt.Figure:
         ax.grid(alpha=0.3)
     axes[0][0].set_ylabel("share of orders")
     axes[0][-1].legend(fontsize=7)
-    fig.suptitle(PLOTS["latency"], fontsize=10)
+    fig.suptitle(PLOTS["latency"], fontsize=10, y=1.04)
     return fig
 
 
@@ -63,13 +63,15 @@ def _cost(runs: list[PresetRun]) -> plt.Figure:
                 values.append(run.quality["exact"]["lp_bound"] / best if best else np.nan)
             else:
                 values.append(run.summary[name]["total_objective"] / best if best else np.nan)
-        ax.bar(np.arange(len(runs)) + k * width, values, width, label=name, color=COLOURS[name])
+        bars = ax.bar(np.arange(len(runs)) + k * width, values, width, label=name, color=COLOURS[name])
+        # The small differences are the interesting ones: print them on the bars.
+        ax.bar_label(bars, labels=[f"{100 * (v - 1):+.1f}%" for v in values], fontsize=5.5, rotation=90, padding=2)
     ax.axhline(1.0, color="black", lw=0.8)
     ax.set_xticks(np.arange(len(runs)) + width * (len(names) - 1) / 2, [r.name for r in runs])
     ax.set_ylabel("cost / exact optimum")
     low = min(0.95, *(r.quality["exact"]["lp_bound"] / r.quality["exact"]["total_objective"]
                       for r in runs if r.quality["exact"]["total_objective"]))
-    ax.set_ylim(low, None)
+    ax.set_ylim(low, ax.get_ylim()[1] * 1.08)
     ax.legend(fontsize=7, ncol=2)
     ax.set_title(PLOTS["cost"] + " (stream presets: totals)", fontsize=10)
     return fig

@@ -93,9 +93,12 @@ def _notes(run: PresetRun) -> list[str]:
         "- Valid plans: " + ", ".join(
             f"{s} {'all' if not run.invalid[s] else f'**{len(run.invalid[s])} violations**'}" for s in STRATEGIES
         ) + ".",
-        f"- Determinism: {det['orders_rechecked']} orders re-sourced, same plans: {_yes(det['same_plans_on_rerun'])}"
-        + (f"; same instance and plans in worker processes: {_yes(det.get('same_instance_in_worker_processes'))}/"
-           f"{_yes(det.get('same_plans_in_worker_processes'))}" if "same_plans_in_worker_processes" in det else "")
+        f"- Determinism: {det['orders_rechecked']} orders re-sourced in process: {det['differing']} plan(s) differ"
+        + (f" ({det['of_which_time_limited']} time-limited, not reproducible by nature)" if det["differing"] else "")
+        + (f"; same instance in worker processes: {_yes(det['same_instance_in_worker_processes'])}"
+           if "same_instance_in_worker_processes" in det else "")
+        + (f"; plans differing in worker processes: {det.get('plans_differing_in_worker_processes')}"
+           f" ({det.get('worker_plans_time_limited')} time-limited)" if "worker_plans_time_limited" in det else "")
         + ".",
     ]
     if tp:

@@ -26,7 +26,7 @@ def cookbook_files(patterns: tuple[str, ...]) -> list[Path]:
     folder = Path(package.__file__ or "").resolve().parent / "cookbook"
     files = sorted({path for pattern in patterns for path in folder.glob(f"{pattern}.rules")})
     if not files:
-        raise RulesUnavailable(f"the rules preset needs rules_dsl's cookbook ({folder}/*.rules), not there yet")
+        raise RulesUnavailable("the rules preset needs rules_dsl's cookbook (rules_dsl/cookbook/*.rules)")
     return files
 
 
