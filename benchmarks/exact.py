@@ -21,8 +21,9 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-from benchmarks.exact_model import Formulation, formulate
+from benchmarks.exact_model import formulate
 from benchmarks.ledger import StockLedger
+from benchmarks.mip_matrix import Formulation
 from sourcing_engine.directives import Directives
 from sourcing_engine.model import Order
 

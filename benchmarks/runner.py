@@ -85,12 +85,13 @@ def _across_processes(run: PresetRun, processes: int) -> dict[str, Any]:
         "same_instance_in_worker_processes": run.throughput.pop("fingerprints", []) == [run.fingerprint] * processes
     }
     across = run.throughput.pop("digests", {})
+    limited_there = set(run.throughput.pop("limited", []))
     if across:
         mine = {r.order_id: r for r in run.records["optimal"]}
         differing = [k for k, v in across.items() if mine[k].digest != v]
         # A solve stopped by the wall-clock time limit is not reproducible; every other plan must be.
         out["plans_differing_in_worker_processes"] = len(differing)
-        out["worker_plans_time_limited"] = sum(1 for k in differing if mine[k].hit_time_limit)
+        out["worker_plans_time_limited"] = sum(1 for k in differing if mine[k].hit_time_limit or k in limited_there)
         out["same_plans_in_worker_processes"] = out["worker_plans_time_limited"] == len(differing)
     return out
 

@@ -24,14 +24,16 @@ def _worker(args: tuple[str, int, int, int, int]) -> dict[str, Any]:
     index = NetworkIndex(instance.network)
     mine = instance.orders[shard::shards]
     source(mine[0], NetworkIndex(instance.network), "optimal")  # warm up outside the clock
-    digests = {}
+    digests, limited = {}, []
     started = time.perf_counter()
     for order in mine:
         plan = source(order, index, "optimal")
         if instance.stream:
             index.take(consumed(plan))
         digests[order.id] = plan_digest(plan)
-    return {"orders": len(mine), "seconds": time.perf_counter() - started, "digests": digests,
+        if plan.stats.hit_time_limit:
+            limited.append(order.id)
+    return {"orders": len(mine), "seconds": time.perf_counter() - started, "digests": digests, "limited": limited,
             "fingerprint": instance.fingerprint()}
 
 
@@ -51,5 +53,6 @@ def parallel_throughput(name: str, seed: int, orders: int, processes: int, strea
         "orders_per_s": sum(r["orders"] for r in results) / slowest if slowest > 0 else float("nan"),
         "per_process_orders_per_s": [r["orders"] / r["seconds"] for r in results],
         "digests": {} if stream else digests,
+        "limited": sorted({k for r in results for k in r["limited"]}),
         "fingerprints": [r["fingerprint"] for r in results],
     }
