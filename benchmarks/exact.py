@@ -22,9 +22,9 @@ import highspy
 import numpy as np
 
 from benchmarks.exact_model import formulate
-from benchmarks.ledger import StockLedger
 from benchmarks.mip_matrix import Formulation
 from sourcing_engine.directives import Directives
+from sourcing_engine.ledger import StockLedger
 from sourcing_engine.model import Order
 
 INF = highspy.kHighsInf

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from benchmarks.ledger import StockLedger
 from benchmarks.mip_matrix import INF, Formulation
-from benchmarks.validate import great_circle_km
 from sourcing_engine.directives import Directives
+from sourcing_engine.ledger import StockLedger
 from sourcing_engine.model import PICKUP, SHIP, SHIP_TO_STORE, Order, OrderLine
+from sourcing_engine.validate import great_circle_km
 
 
 @dataclass(slots=True)

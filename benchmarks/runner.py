@@ -15,16 +15,16 @@ from typing import Any
 
 from benchmarks.exact import ExactResult, solve_exact
 from benchmarks.generator import Instance, generate
-from benchmarks.ledger import StockLedger
 from benchmarks.measure import Record, record, summarize
 from benchmarks.quality import compare
 from benchmarks.rulesets import RulesUnavailable, load_ruleset
 from benchmarks.throughput import parallel_throughput
-from benchmarks.validate import violations
 from sourcing_engine import NetworkIndex, consumed, source
+from sourcing_engine.ledger import StockLedger
 from sourcing_engine.model import Order
 from sourcing_engine.plan import Plan
 from sourcing_engine.rules_bridge import directives_for
+from sourcing_engine.validate import violations
 
 STRATEGIES = ("optimal", "priority", "distance", "consolidating")
 # Progress: called with a label and a total, returns the function that advances that task by one.

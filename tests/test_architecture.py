@@ -39,11 +39,12 @@ def test_a_layer_never_imports_the_layers_above_it(layer: str) -> None:
     assert offenders == []
 
 
-def test_the_benchmarks_use_only_the_engine_and_the_rules_language() -> None:
+def test_the_benchmarks_never_import_the_interfaces_or_the_tests() -> None:
+    # They measure the engine and the OMS; the command line calls them, not the other way round.
     offenders = [
         f"{path.relative_to(ROOT)} imports {name}"
         for path in sorted((ROOT / "benchmarks").rglob("*.py"))
-        for name in imported_packages(path) & {"api", "oms", "tests"}
+        for name in imported_packages(path) & {"api", "tests"}
     ]
     assert offenders == []
 

@@ -7,8 +7,8 @@ import pytest
 
 from benchmarks.exact import solve_exact
 from benchmarks.generator import generate
-from benchmarks.ledger import StockLedger
 from sourcing_engine import CostTerm, Directives, NetworkIndex, Settings, SourceFilter, consumed, source
+from sourcing_engine.ledger import StockLedger
 
 TOLERANCE = 1e-4
 

@@ -7,11 +7,11 @@ from dataclasses import replace
 import pytest
 
 from benchmarks.generator import generate
-from benchmarks.ledger import StockLedger
-from benchmarks.validate import violations
 from sourcing_engine import NetworkIndex, Plan, source
+from sourcing_engine.ledger import StockLedger
 from sourcing_engine.model import Order
 from sourcing_engine.plan import PlannedLine, Shipment
+from sourcing_engine.validate import violations
 
 INSTANCE = generate("tiny", seed=1)
 

@@ -1,8 +1,8 @@
-"""The benchmark's own book of available stock, kept apart from the engine's ``NetworkIndex``.
+"""A book of available stock for the checks, kept apart from the engine's ``NetworkIndex``.
 
-The validator and the exact MIP read stock from here, computed from the raw
-stock rows by the contract's rule, so that a mistake in the engine's arrays
-cannot hide itself by being shared with the checks.
+The plan validator and the benchmarks' exact MIP read stock from here,
+computed from the raw stock rows by the contract's rule, so that a mistake in
+the engine's arrays cannot hide itself by being shared with the checks.
 """
 
 from __future__ import annotations
