@@ -53,6 +53,7 @@ class SourcingModel:
         return allocation
 
     def hint(self, problem: Problem, allocation: Allocation) -> None:
+        self.model.ClearHints()
         for key, var in self.x.items():
             self.model.AddHint(var, allocation.get(key, 0) - problem.fixed.get(key, 0))
         for (item, pos), var in self.y.items():

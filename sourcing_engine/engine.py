@@ -24,16 +24,19 @@ from sourcing_engine.rules_bridge import directives_for
 from sourcing_engine.special_lines import is_virtual, preshipped_shipments, virtual_shipments
 
 DEFAULT_TIME_LIMIT = 1.0
+# The share of the time limit kept for turning the solver's answer into a plan.
+EXTRACTION_RESERVE = 0.05
 
 
 def _greedy(name: str, note: str, choose: Callable[[Problem], dict]) -> Callable[[Problem, float], Outcome]:
-    def run(problem: Problem, time_limit: float) -> Outcome:
+    def run(problem: Problem, deadline: float) -> Outcome:
         stats = PlanStats(path=name, candidate_sources=len(problem.candidates))
         return Outcome(choose(problem), False, stats, [note.format(n=len(problem.candidates))])
 
     return run
 
 
+# A strategy turns the problem into an outcome before the deadline (a perf_counter time).
 STRATEGIES: dict[str, Callable[[Problem, float], Outcome]] = {
     "optimal": solve_optimal,
     "priority": _greedy(
@@ -88,7 +91,7 @@ def source(
     physical = [line for line in order.lines if line.preshipped_source is None and not is_virtual(line, index)]
     problem = build_problem(order, index, directives, physical, attempt)
     limit = directives.settings.time_limit or time_limit or DEFAULT_TIME_LIMIT
-    outcome = STRATEGIES[strategy](problem, limit)
+    outcome = STRATEGIES[strategy](problem, started + limit - EXTRACTION_RESERVE * limit)
     special = virtual_shipments(virtual, index)
     backorders, unsourced = shortfalls(problem, outcome.allocation)
     lines_by_id = {line.id: line for line in order.lines}

@@ -34,9 +34,8 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
 
 
-def solve_optimal(problem: Problem, time_limit: float) -> Outcome:
+def solve_optimal(problem: Problem, deadline: float) -> Outcome:
     started = time.perf_counter()
-    deadline = started + time_limit
     stats = PlanStats(candidate_sources=len(problem.candidates))
     if problem.total_demand() == 0 or len(problem.candidates) == 0:
         stats.path = "trivial"
@@ -128,12 +127,14 @@ def _solve_cp_sat(
             return _fallback(hint, stats, "the solver found no plan in time; the best greedy plan stands")
         proven = status == cp_model.OPTIMAL
         fill = round(solver.ObjectiveValue())
+        hint = sm.allocation(solver, problem)  # fills the most: the fallback if cost runs out of time
+        sm.hint(problem, hint)
     require_fill(sm, fill)
     minimize_cost(problem, sm)
     status, solver = _run(sm, deadline)
     stats.solve_ms += solver.WallTime() * 1000
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _fallback(hint, stats, "the solver found no plan in time; the best greedy plan stands")
+        return _fallback(hint, stats, "the solver found no cheaper plan in time; the best plan so far stands")
     proven = proven and status == cp_model.OPTIMAL
     stats.hit_time_limit = not proven
     allocation = sm.allocation(solver, problem)
