@@ -1,0 +1,69 @@
+"""One durable-rules ruleset per compiled ruleset version, asked once per order.
+
+We drive durable-rules' C engine (``durable_rules_engine``, shipped with
+durable-rules) directly rather than through ``durable.engine.Host``: the host
+runs a rule's action synchronously for the first match only and leaves the
+rest to its timer threads, while sourcing needs every match of an order
+before it returns.  Each order is asserted as facts in a session of its own
+(a fresh ``sid``), every match is drained, and the session is deleted.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import weakref
+from typing import Any
+
+import durable_rules_engine as engine
+
+_names = itertools.count()
+
+
+class DurableError(RuntimeError):
+    """durable-rules refused a condition or a fact."""
+
+
+class DurableConditions:
+    """Conditions keyed by name; ``matches`` says which hold for which fact."""
+
+    def __init__(self, label: str, conditions: dict[str, dict]) -> None:
+        definition = {name: {"all": [{"m": cond}]} for name, cond in conditions.items()}
+        try:
+            self._handle = engine.create_ruleset(f"{label}#{next(_names)}", _dumps(definition))
+        except Exception as err:  # the C extension raises plain exceptions
+            raise DurableError(str(err)) from err
+        self._lock = threading.Lock()
+        self._sessions = itertools.count()
+        weakref.finalize(self, engine.delete_ruleset, self._handle)
+
+    def matches(self, facts: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+        """Every (condition name, fact) that matches; ``facts`` must differ from one another
+        (durable-rules keeps one copy of identical facts)."""
+        if not facts:
+            return []
+        with self._lock:  # the C ruleset is not safe to use from two threads at once
+            sid = str(next(self._sessions))
+            for fact in facts:
+                fact["sid"] = sid
+            # the result code describes the last fact only, so every session is drained;
+            # deleting a session with actions still pending crashes the C engine
+            _, state = engine.assert_facts(self._handle, _dumps(facts))
+            found = self._drain(state)
+            engine.delete_state(self._handle, sid)
+            return found
+
+    def _drain(self, state: int) -> list[tuple[str, dict[str, Any]]]:
+        found = []
+        started = engine.start_action_for_state(self._handle, state)
+        message = started[1] if started else None
+        while message:
+            for name, matched in json.loads(message).items():
+                found.append((name, matched["m"]))
+            message = engine.complete_and_start_action(self._handle, state)
+        return found
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
