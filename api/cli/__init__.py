@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from api.cli.demo import demo
+from api.cli.rules import rules
 from api.cli.source import source
 
 
@@ -16,3 +17,4 @@ def main() -> None:
 
 main.add_command(source)
 main.add_command(demo)
+main.add_command(rules)
