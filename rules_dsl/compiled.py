@@ -13,15 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rules_dsl import syntax as ast
-from rules_dsl.actions import VerdictBuilder
+from rules_dsl.actions import CompiledAction, VerdictBuilder, compile_action
 from rules_dsl.durable_session import DurableConditions, DurableError
 from rules_dsl.errors import Diagnostic, RulesError
 from rules_dsl.facts import OrderFacts, Placement
-from rules_dsl.settings import settings_from_block
+from rules_dsl.settings import FIELD_OF, settings_from_block
 from rules_dsl.source_table import SourceTable
-from rules_dsl.verdict import Verdict
+from rules_dsl.verdict import RuleSettings, Verdict
 from rules_dsl.when import LINE_FACT, WhenCompiler
-from rules_dsl.where import WherePredicate, compile_where
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +28,7 @@ class CompiledRule:
     index: int
     rule: ast.Rule
     per_line: bool
-    wheres: tuple[WherePredicate | None, ...]  # one per action, for source actions
+    actions: tuple[CompiledAction, ...]
 
     @property
     def name(self) -> str:
@@ -46,6 +45,7 @@ class CompiledRuleset:
     rules: tuple[CompiledRule, ...]
     when: WhenCompiler
     conditions: DurableConditions | None
+    settings: RuleSettings  # from the settings block
     disabled: frozenset[str] = frozenset()
 
     @property
@@ -62,40 +62,43 @@ class CompiledRuleset:
 
     def matching(self, order: OrderFacts) -> dict[int, tuple[str, ...] | None]:
         """Rules (by index) whose ``when`` holds: for the whole order (None) or for these lines."""
-        matched: dict[int, tuple[str, ...] | None] = {rule.index: None for rule in self.rules if rule.rule.when is None}
+        matched: dict[int, tuple[str, ...] | None] = {r.index: None for r in self.rules if r.rule.when is None}
         if self.conditions is not None:
-            per_line = {i: [] for i, rule in enumerate(self.rules) if rule.per_line}
-            facts = self.when.facts(order, self._has(per_line=False), bool(per_line))
-            for key, fact in self.conditions.matches(facts):
-                index = int(key[1:])
+            per_line: dict[int, list[int]] = {}
+            facts = self.when.facts(order, self._order_conditions, self._line_conditions)
+            for key, position in self.conditions.matches(facts):
+                fact = facts[position]
                 if fact["k"] == LINE_FACT:
-                    per_line[index].append(fact["i"])
+                    per_line.setdefault(int(key[1:]), []).append(fact["i"])
                 else:
-                    matched[index] = None
+                    matched[int(key[1:])] = None
             for index, rows in per_line.items():
-                if rows:
-                    matched[index] = tuple(order.lines[row].id for row in sorted(rows))
-        return {index: lines for index, lines in sorted(matched.items()) if self.rules[index].name not in self.disabled}
+                matched[index] = tuple(order.lines[row].id for row in sorted(rows))
+        return {i: lines for i, lines in sorted(matched.items()) if self.rules[i].name not in self.disabled}
 
     def evaluate(self, order: OrderFacts, table: SourceTable, placement: Placement) -> Verdict:
-        builder = VerdictBuilder(self.source, order, table, placement)
+        builder = VerdictBuilder(self.settings, self._settings_from, order, table, placement)
         for index, lines in self.matching(order).items():
             rule = self.rules[index]
-            builder.apply(rule.rule, rule.wheres, lines)
+            builder.apply(rule.rule, rule.actions, lines)
         return builder.verdict()
 
-    def _has(self, per_line: bool) -> bool:
-        return any(rule.per_line == per_line and rule.rule.when is not None for rule in self.rules)
+    @functools.cached_property
+    def _order_conditions(self) -> bool:
+        return any(not r.per_line and r.rule.when is not None for r in self.rules)
 
+    @functools.cached_property
+    def _line_conditions(self) -> bool:
+        return any(r.per_line for r in self.rules)
 
-def compile_ruleset(ruleset: ast.Ruleset) -> CompiledRuleset:
-    """Compile a checked ruleset; identical rulesets (same name, version and rules) share one compilation."""
-    return _compile(ruleset)
+    @functools.cached_property
+    def _settings_from(self) -> dict[str, str]:
+        return {FIELD_OF[s.name]: "settings" for s in self.source.settings}
 
 
 @functools.lru_cache(maxsize=32)
-def _compile(ruleset: ast.Ruleset) -> CompiledRuleset:
-    settings_from_block(ruleset.settings)  # the settings must be valid before anything runs
+def compile_ruleset(ruleset: ast.Ruleset) -> CompiledRuleset:
+    """Compile a checked ruleset, once: identical rulesets (same name, version and rules) share one compilation."""
     when = WhenCompiler()
     rules = []
     conditions: dict[str, dict] = {}
@@ -103,9 +106,10 @@ def _compile(ruleset: ast.Ruleset) -> CompiledRuleset:
         per_line = rule.when is not None and mentions_line(rule.when)
         if rule.when is not None:
             conditions[f"r{index}"] = when.rule_condition(rule.when, per_line)
-        wheres = tuple(compile_where(a.where) if isinstance(a, ast.SourceAction) else None for a in rule.actions)
-        rules.append(CompiledRule(index, rule, per_line, wheres))
-    return CompiledRuleset(ruleset, tuple(rules), when, _durable(ruleset, conditions))
+        actions = tuple(compile_action(action) for action in rule.actions)
+        rules.append(CompiledRule(index, rule, per_line, actions))
+    settings = settings_from_block(ruleset.settings)
+    return CompiledRuleset(ruleset, tuple(rules), when, _durable(ruleset, conditions), settings)
 
 
 def _durable(ruleset: ast.Ruleset, conditions: dict[str, dict]) -> DurableConditions | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 import weakref
 from typing import Any
@@ -38,15 +39,15 @@ class DurableConditions:
         self._sessions = itertools.count()
         weakref.finalize(self, engine.delete_ruleset, self._handle)
 
-    def matches(self, facts: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
-        """Every (condition name, fact) that matches; ``facts`` must differ from one another
-        (durable-rules keeps one copy of identical facts)."""
+    def matches(self, facts: list[dict[str, Any]]) -> list[tuple[str, int]]:
+        """Every (condition name, position of the fact in ``facts``) that matches."""
         if not facts:
             return []
         with self._lock:  # the C ruleset is not safe to use from two threads at once
             sid = str(next(self._sessions))
-            for fact in facts:
-                fact["sid"] = sid
+            # the position goes first: it keeps facts distinct (durable-rules keeps one
+            # copy of identical facts) and is read back from each match without parsing it all
+            facts = [{"n": n, **fact, "sid": sid} for n, fact in enumerate(facts)]
             # the result code describes the last fact only, so every session is drained;
             # deleting a session with actions still pending crashes the C engine
             _, state = engine.assert_facts(self._handle, _dumps(facts))
@@ -54,15 +55,25 @@ class DurableConditions:
             engine.delete_state(self._handle, sid)
             return found
 
-    def _drain(self, state: int) -> list[tuple[str, dict[str, Any]]]:
+    def _drain(self, state: int) -> list[tuple[str, int]]:
         found = []
         started = engine.start_action_for_state(self._handle, state)
         message = started[1] if started else None
         while message:
-            for name, matched in json.loads(message).items():
-                found.append((name, matched["m"]))
+            found.extend(_matched(message))
             message = engine.complete_and_start_action(self._handle, state)
         return found
+
+
+_MATCH = re.compile(r'\{"([^"]+)":\{"m":\{"n":(\d+)[,}]')
+
+
+def _matched(message: str) -> list[tuple[str, int]]:
+    """(condition name, fact position) of one match, read from durable-rules' message."""
+    head = _MATCH.match(message)
+    if head is not None:
+        return [(head.group(1), int(head.group(2)))]
+    return [(name, int(matched["m"]["n"])) for name, matched in json.loads(message).items()]
 
 
 def _dumps(value: object) -> str:

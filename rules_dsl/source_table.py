@@ -29,6 +29,7 @@ _SOURCE_FIELDS: dict[str, Callable[[SourceRow], Any]] = {
     "source.location.country": lambda s: s.country,
     "source.location.postcode": lambda s: s.postcode,
 }
+MAX_DESCRIBED = 4096
 PLACEHOLDER: dict[str, Any] = {"text": "", "number": np.nan, "datetime": np.nan, "bool": False}
 
 
@@ -37,10 +38,11 @@ class SourceTable:
         self.rows = tuple(rows)
         self.size = len(self.rows)
         self.codes = [row.code for row in self.rows]
-        self.masks: dict[object, np.ndarray] = {}  # masks of source-only predicates, by predicate
+        self.masks: dict[str, np.ndarray] = {}  # masks of source-only predicates, by canonical predicate
         self._columns: dict[tuple[str, ValueKind], Column] = {}
         self._membership: dict[tuple[str, str], np.ndarray] = {}
         self._matches: dict[tuple[str, str], np.ndarray] = {}
+        self._described: dict[bytes, tuple[int, str]] = {}
 
     def raw(self, name: str) -> list[Any]:
         if name.startswith("source.attributes."):
@@ -53,6 +55,8 @@ class SourceTable:
         found = self._columns.get((name, kind))
         if found is None:
             found = self._columns[(name, kind)] = _typed(self.raw(name), kind)
+            for array in found:
+                array.flags.writeable = False  # shared by every order: nobody may change it
         return found
 
     def membership(self, name: str, item: str) -> np.ndarray:
@@ -61,6 +65,7 @@ class SourceTable:
         if found is None:
             lists, present = self.column(name, "list")
             found = np.array([p and item in values for values, p in zip(lists, present, strict=True)], dtype=bool)
+            found.flags.writeable = False
             self._membership[(name, item)] = found
         return found
 
@@ -73,7 +78,20 @@ class SourceTable:
                 [bool(p) and rx.fullmatch(t.encode("utf-8")) is not None for t, p in zip(texts, present, strict=True)],
                 dtype=bool,
             )
+            found.flags.writeable = False
             self._matches[(name, pattern)] = found
+        return found
+
+    def describe(self, mask: np.ndarray, most: int) -> tuple[int, str]:
+        """How many sources ``mask`` holds, and the first ``most`` of their codes, for explanations."""
+        key = mask.tobytes()
+        found = self._described.get(key)
+        if found is None:
+            if len(self._described) >= MAX_DESCRIBED:
+                self._described.clear()  # masks that depend on the order are many; keep the cache small
+            codes = [self.codes[i] for i in np.flatnonzero(mask)]
+            more = f", +{len(codes) - most} more" if len(codes) > most else ""
+            found = self._described[key] = (len(codes), ", ".join(codes[:most]) + more if codes else "none")
         return found
 
 

@@ -9,6 +9,7 @@ stays valid: for the network (sources only), for an order (order fields,
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ import numpy as np
 from rules_dsl import syntax as ast
 from rules_dsl.desugar import desugar
 from rules_dsl.facts import LineFacts, OrderFacts, Placement, line_value, order_value
+from rules_dsl.formatter import format_expr
 from rules_dsl.patterns import compile_pattern
 from rules_dsl.schema import lookup
 from rules_dsl.source_table import PLACEHOLDER, Column, SourceTable
@@ -49,17 +51,21 @@ Mask = Callable[[Env], Any]  # a bool array over the sources, or a bool to broad
 @dataclass(frozen=True, slots=True)
 class WherePredicate:
     expr: ast.Expr
+    key: str  # the predicate as written canonically: equal predicates share cached masks
     evaluate: Mask
     depends: str  # source | order | line
 
     def mask(self, env: Env) -> np.ndarray:
-        out = np.broadcast_to(np.asarray(self.evaluate(env), dtype=bool), (env.table.size,))
-        return np.array(out, dtype=bool)
+        """The predicate over every source; callers must not modify it (it may be a cached column)."""
+        out = self.evaluate(env)
+        if isinstance(out, np.ndarray) and out.dtype == bool and out.shape == (env.table.size,):
+            return out
+        return np.full(env.table.size, bool(out)) if np.ndim(out) == 0 else np.asarray(out, dtype=bool)
 
 
 def compile_where(expr: ast.Expr) -> WherePredicate:
     plain = desugar(expr)
-    return WherePredicate(expr, _expr(plain), _depends(plain))
+    return WherePredicate(expr, format_expr(expr), _expr(plain), _depends(plain))
 
 
 def _depends(expr: ast.Expr) -> str:
@@ -75,7 +81,7 @@ def _expr(expr: ast.Expr) -> Mask:
     if isinstance(expr, ast.Or | ast.And):
         parts = [_expr(item) for item in expr.items]
         combine = np.logical_or if isinstance(expr, ast.Or) else np.logical_and
-        return lambda env: combine.reduce([part(env) for part in parts]) if len(parts) > 1 else parts[0](env)
+        return lambda env: functools.reduce(combine, [part(env) for part in parts])
     if isinstance(expr, ast.Not):
         inner = _expr(expr.expr)
         return lambda env: np.logical_not(inner(env))

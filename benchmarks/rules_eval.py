@@ -1,0 +1,188 @@
+"""How long the rules take per order: ``python -m benchmarks.rules_eval``.
+
+A 50-rule ruleset (every cookbook rule, plus generated rules of the shapes
+merchants write: order and line conditions, patterns, dates, attributes;
+static, per-order and per-line ``where``s) against a 50-source network and
+seeded random orders.  Reports the compile time and the per-order evaluation
+time of ``directives_for`` (facts, durable-rules matching, masks, directives),
+with the durable-rules part on its own.  Target: p50 <= 0.5 ms per order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+
+import rules_dsl
+from rules_dsl.cookbook import recipes
+from sourcing_engine import Delivery, Location, NetworkIndex, Order, OrderLine, StockRow
+from sourcing_engine.rules_bridge import directives_for, order_facts
+from sourcing_engine.schemas import load_network
+
+TAGS = ["fragile", "hazardous", "bulky", "apparel", "outdoor", "media"]
+COUNTRIES = ["DE", "DE", "DE", "AT", "NL", "FR"]
+CHANNELS = ["web", "web", "app", "pos", "marketplace"]
+
+
+def network(rng: random.Random, size: int = 50) -> NetworkIndex:
+    doc = json.loads(resources.files("api.samples").joinpath("network.json").read_text(encoding="utf-8"))
+    base = load_network(doc)
+    sources = list(base.sources)
+    for i in range(size - len(sources)):
+        model = sources[i % len(sources)]
+        lat, lon = model.location.lat + rng.uniform(-1, 1), model.location.lon + rng.uniform(-1, 1)
+        loc = replace(model.location, lat=lat, lon=lon)
+        sources.append(replace(model, code=f"{model.code}-{i}", location=loc, priority=model.priority + 30))
+    sources = [
+        replace(s, attributes={"at_capacity": rng.random() < 0.05, "backlog_days": rng.randint(0, 4)}) for s in sources
+    ]
+    skus = [p.sku for p in base.products] + [f"SKU-{k}" for k in range(200)]
+    stock = [StockRow(s.code, sku, on_hand=rng.randint(0, 12)) for s in sources for sku in skus if rng.random() < 0.3]
+    return NetworkIndex(replace(base, sources=sources, stock=stock))
+
+
+def generated_rules(rng: random.Random, count: int) -> list[str]:
+    shapes = [
+        lambda: (
+            f'when order.total >= {rng.randint(20, 400)} and order.channel in ["web", "app"]',
+            f'avoid source where source.type == "store" by {rng.uniform(0.5, 5):.2f} per shipment',
+        ),
+        lambda: (
+            f'when order.delivery.address.country == "{rng.choice(COUNTRIES)}"',
+            f'only source where source.location.country in ["DE", "AT", "{rng.choice(COUNTRIES)}"]',
+        ),
+        lambda: (
+            'when order.delivery.method == "pickup" or order.attributes.express == true',
+            f"prefer source where distance_km < {rng.randint(20, 200)} by {rng.uniform(0.5, 3):.2f} per shipment",
+        ),
+        lambda: (
+            f'when "{rng.choice(TAGS)}" in line.product.tags and line.quantity >= {rng.randint(1, 4)}',
+            'exclude source where source.type == "dropship"',
+        ),
+        lambda: (
+            f'when line.sku matches "SKU-{rng.randint(1, 9)}.*"',
+            f"avoid source where available < line.quantity by {rng.uniform(0.1, 2):.2f} per unit",
+        ),
+        lambda: (
+            f"when line.unit_price > {rng.randint(50, 500)}",
+            f"only source where source.priority < {rng.randint(10, 40)}",
+        ),
+        lambda: (
+            "when order.created_at >= 2026-11-27 and order.created_at < 2026-12-01",
+            f'avoid source where source.code in ["WH-BER", "WH-HAM", "WH-{rng.randint(0, 9)}"] by 0.20 per unit',
+        ),
+        lambda: (
+            f'when not order.channel == "pos" and order.line_count > {rng.randint(2, 6)}',
+            f"set split_penalty {rng.uniform(1, 9):.2f}",
+        ),
+        lambda: (
+            'when order.delivery.address.postcode matches "8[0-9]+" and not "bulky" in line.product.tags',
+            'prefer source where source.location.postcode matches "8.*" by 1.00 per unit',
+        ),
+        lambda: (
+            'when order.attributes.vip == true and line.bundle != ""',
+            "exclude source where source.attributes.backlog_days > 2",
+        ),
+    ]
+    out = []
+    for i in range(count):
+        when, action = shapes[i % len(shapes)]()
+        out.append(f'rule "generated {i}" priority {rng.randint(0, 5)}\n  {when}\n  {action}\n')
+    return out
+
+
+def ruleset_text(rng: random.Random, total: int = 50) -> str:
+    rules = []
+    for path in recipes().values():
+        text = path.read_text(encoding="utf-8")
+        rules.extend("rule " + block for block in text.split("\nrule ")[1:])
+    rules += generated_rules(rng, total - len(rules))
+    return 'ruleset "bench" version 1\n\nsettings\n  max_shipments 4\n\n' + "\n".join(rules)
+
+
+def orders(rng: random.Random, index: NetworkIndex, count: int) -> list[Order]:
+    skus = [*sorted({row.sku for row in index.network.stock}), "UNKNOWN-1"]
+    pickup_stores = [s.code for s in index.sources if "pickup" in s.capabilities]
+    out = []
+    start = datetime(2026, 11, 20, tzinfo=UTC)
+    for n in range(count):
+        lines = []
+        for i in range(rng.randint(1, 8)):
+            bundle = "B1" if i < 2 and rng.random() < 0.2 else None
+            attrs = {"preorder": True} if rng.random() < 0.05 else {}
+            price = round(rng.uniform(5, 300), 2)
+            lines.append(OrderLine(str(i + 1), rng.choice(skus), rng.randint(1, 3), price, bundle, attributes=attrs))
+        if rng.random() < 0.1:
+            delivery = Delivery("pickup", pickup_source=rng.choice(pickup_stores))
+        else:
+            postcode = f"{rng.randint(10000, 99999)}"
+            loc = Location(rng.uniform(46, 55), rng.uniform(5, 17), rng.choice(COUNTRIES), postcode)
+            delivery = Delivery("ship", address=loc)
+        attributes = {"vip": rng.random() < 0.1, "gift": rng.random() < 0.05, "express": rng.random() < 0.2}
+        created = start + timedelta(hours=rng.uniform(0, 24 * 15))
+        out.append(Order(f"B-{n}", delivery, tuple(lines), rng.choice(CHANNELS), created, attributes))
+    return out
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=3000)
+    parser.add_argument("--rules", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    index = network(rng)
+    text = ruleset_text(rng, args.rules)
+    compile_ms = []
+    for _ in range(15):
+        rules_dsl.compile_ruleset.cache_clear()
+        t0 = time.perf_counter()
+        ruleset = rules_dsl.load(text, "bench.rules")
+        compile_ms.append((time.perf_counter() - t0) * 1000)
+    batch = orders(rng, index, args.orders)
+    for order in batch[:100]:  # warm the per-network caches, as a running service has them
+        directives_for(ruleset, order, index)
+    total_ms, durable_ms, matched = [], [], []
+    for order in batch:
+        t0 = time.perf_counter()
+        directives = directives_for(ruleset, order, index)
+        total_ms.append((time.perf_counter() - t0) * 1000)
+        facts = ruleset.when.facts(order_facts(order, index), True, True)
+        t0 = time.perf_counter()
+        ruleset.conditions.matches(facts)
+        durable_ms.append((time.perf_counter() - t0) * 1000)
+        matched.append(len(directives.explanation))
+    lines_per_order = statistics.mean(len(o.lines) for o in batch)
+    print(
+        f"rules evaluation: {len(ruleset.rules)} rules ({sum(r.rule.when is not None for r in ruleset.rules)} "
+        f"conditions in durable-rules), {index.size} sources, {len(batch)} orders "
+        f"({lines_per_order:.1f} lines/order), seed {args.seed}"
+    )
+    print(f"  compile (parse, check, compile):  median {statistics.median(compile_ms):7.2f} ms")
+    print(
+        f"  evaluate per order (directives_for): p50 {percentile(total_ms, 0.5):.3f} ms  "
+        f"p95 {percentile(total_ms, 0.95):.3f} ms  p99 {percentile(total_ms, 0.99):.3f} ms  "
+        f"mean {statistics.mean(total_ms):.3f} ms"
+    )
+    print(
+        f"    of which durable-rules matching:  p50 {percentile(durable_ms, 0.5):.3f} ms  "
+        f"p95 {percentile(durable_ms, 0.95):.3f} ms"
+    )
+    print(f"  rules matched per order: mean {statistics.mean(matched):.1f}")
+    verdict = "meets" if percentile(total_ms, 0.5) <= 0.5 else "MISSES"
+    print(f"  target p50 <= 0.5 ms: {verdict}")
+
+
+if __name__ == "__main__":
+    main()
