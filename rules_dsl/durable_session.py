@@ -20,6 +20,10 @@ from typing import Any
 import durable_rules_engine as engine
 
 _names = itertools.count()
+# A condition every session matches.  durable-rules 2.0.28 frees memory it never
+# set up when it deletes a session in which no fact matched anything (a crash
+# that depends on what the heap held before); one match per session avoids it.
+SESSION = "session"
 
 
 class DurableError(RuntimeError):
@@ -31,6 +35,7 @@ class DurableConditions:
 
     def __init__(self, label: str, conditions: dict[str, dict]) -> None:
         definition = {name: {"all": [{"m": cond}]} for name, cond in conditions.items()}
+        definition[SESSION] = {"all": [{"m": {"k": SESSION}}]}
         try:
             self._handle = engine.create_ruleset(f"{label}#{next(_names)}", _dumps(definition))
         except Exception as err:  # the C extension raises plain exceptions
@@ -47,11 +52,12 @@ class DurableConditions:
             sid = str(next(self._sessions))
             # the position goes first: it keeps facts distinct (durable-rules keeps one
             # copy of identical facts) and is read back from each match without parsing it all
-            facts = [{"n": n, **fact, "sid": sid} for n, fact in enumerate(facts)]
-            # the result code describes the last fact only, so every session is drained;
+            session = [{"n": n, **fact, "sid": sid} for n, fact in enumerate(facts)]
+            session.append({"n": len(facts), "k": SESSION, "sid": sid})
+            # the result code describes the last fact only, so every session is drained:
             # deleting a session with actions still pending crashes the C engine
-            _, state = engine.assert_facts(self._handle, _dumps(facts))
-            found = self._drain(state)
+            _, state = engine.assert_facts(self._handle, _dumps(session))
+            found = [match for match in self._drain(state) if match[0] != SESSION]
             engine.delete_state(self._handle, sid)
             return found
 
