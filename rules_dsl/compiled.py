@@ -64,12 +64,13 @@ class CompiledRuleset:
         """Rules (by index) whose ``when`` holds: for the whole order (None) or for these lines."""
         matched: dict[int, tuple[str, ...] | None] = {r.index: None for r in self.rules if r.rule.when is None}
         if self.conditions is not None:
-            per_line: dict[int, list[int]] = {}
+            per_line: dict[int, set[int]] = {}
             facts = self.when.facts(order, self._order_conditions, self._line_conditions)
             for key, position in self.conditions.matches(facts):
                 fact = facts[position]
                 if fact["k"] == LINE_FACT:
-                    per_line.setdefault(int(key[1:]), []).append(fact["i"])
+                    # a condition with `or` can match one fact once per true branch
+                    per_line.setdefault(int(key[1:]), set()).add(fact["i"])
                 else:
                     matched[int(key[1:])] = None
             for index, rows in per_line.items():

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from rules_dsl.facts import SourceRow
-from rules_dsl.patterns import compile_pattern
+from rules_dsl.patterns import fullmatch
 from rules_dsl.values import ValueKind, coerce
 
 Column = tuple[Any, Any]  # values, present: arrays over the sources (or scalars, broadcast)
@@ -72,11 +72,9 @@ class SourceTable:
     def matches(self, name: str, pattern: str) -> np.ndarray:
         found = self._matches.get((name, pattern))
         if found is None:
-            rx = compile_pattern(pattern)
             texts, present = self.column(name, "text")
             found = np.array(
-                [bool(p) and rx.fullmatch(t.encode("utf-8")) is not None for t, p in zip(texts, present, strict=True)],
-                dtype=bool,
+                [bool(p) and fullmatch(pattern, t) for t, p in zip(texts, present, strict=True)], dtype=bool
             )
             found.flags.writeable = False
             self._matches[(name, pattern)] = found

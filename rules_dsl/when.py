@@ -1,4 +1,4 @@
-"""``when`` conditions compiled into durable-rules conditions, and the facts they are matched against.
+r"""``when`` conditions compiled into durable-rules conditions, and the facts they are matched against.
 
 Facts are flat: each field a rule reads gets a short key (``f0``, ``f1``...),
 one per field and value kind, so durable-rules compares like with like.  An
@@ -6,18 +6,25 @@ order fact carries the order's fields; a line fact carries its line's fields
 and the order's.  A value that is absent is left out of the fact: ``==`` and
 the orderings are false on it, ``!=`` is true (so ``not (x < 5)`` is true
 when x is absent, as it reads).
+
+Two kinds of test enter the facts already answered, as true/false keys:
+pattern matches, and orderings of text.  durable-rules keeps JSON escapes in
+strings as written, so its matcher would read ``\.`` as two characters and
+its string comparisons would sort ``"`` by its escape; equality is unaffected
+(both sides carry the same escapes).
 """
 
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass
 from typing import Any
 
 from rules_dsl import syntax as ast
 from rules_dsl.desugar import desugar
 from rules_dsl.facts import OrderFacts, line_value, order_value
-from rules_dsl.patterns import compile_pattern
+from rules_dsl.patterns import fullmatch
 from rules_dsl.schema import lookup
 from rules_dsl.values import KIND_OF_TYPE, ValueKind, coerce, literal_value
 
@@ -27,25 +34,35 @@ LIST_SENTINEL = "\x00"
 DURABLE_OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 NEGATED = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 ORDER_FACT, LINE_FACT = "o", "l"
+TEXT_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
 @dataclass(frozen=True, slots=True)
 class FactKey:
     key: str
     field: str
-    kind: ValueKind | None  # None: whether the field's text fails ``pattern``
-    pattern: str | None = None
+    kind: ValueKind
+    test: tuple[str, ...] | None = None  # ("matches", pattern) or (op, text): the fact holds the answer
 
     @property
     def scope(self) -> str:
         return "line" if self.field.startswith("line.") else "order"
+
+    def answer(self, value: Any) -> bool:
+        """A derived test on a present value of the field (an absent one fails every test)."""
+        assert self.test is not None
+        if value is None:
+            return False
+        if self.test[0] == "matches":
+            return fullmatch(self.test[1], value)
+        return bool(TEXT_ORDER[self.test[0]](value, self.test[1]))
 
 
 class WhenCompiler:
     """Turns conditions into durable-rules JSON, and orders into the facts those conditions read."""
 
     def __init__(self) -> None:
-        self.keys: dict[tuple[str, ValueKind | None, str | None], FactKey] = {}
+        self.keys: dict[tuple[str, ValueKind, tuple[str, ...] | None], FactKey] = {}
 
     def rule_condition(self, expr: ast.Expr, per_line: bool) -> dict:
         scope = {"k": LINE_FACT if per_line else ORDER_FACT}
@@ -72,18 +89,16 @@ class WhenCompiler:
 
     @staticmethod
     def _put(fact: dict[str, Any], fact_key: FactKey, raw: Any) -> None:
-        if fact_key.kind is None:
-            fact[fact_key.key] = not (isinstance(raw, str) and _fullmatch(fact_key.pattern or "", raw))
-            return
         value = coerce(raw, fact_key.kind)
-        if value is None or (isinstance(value, float) and not math.isfinite(value)):
-            return
-        fact[fact_key.key] = [*value, LIST_SENTINEL] if fact_key.kind == "list" else value
+        if fact_key.test is not None:
+            fact[fact_key.key] = fact_key.answer(value)
+        elif value is not None and not (isinstance(value, float) and not math.isfinite(value)):
+            fact[fact_key.key] = [*value, LIST_SENTINEL] if fact_key.kind == "list" else value
 
-    def _key(self, field: ast.FieldRef, kind: ValueKind | None, pattern: str | None = None) -> str:
-        ident = (field.name, kind, pattern)
+    def _key(self, field: ast.FieldRef, kind: ValueKind, test: tuple[str, ...] | None = None) -> str:
+        ident = (field.name, kind, test)
         if ident not in self.keys:
-            self.keys[ident] = FactKey(f"f{len(self.keys)}", field.name, kind, pattern)
+            self.keys[ident] = FactKey(f"f{len(self.keys)}", field.name, kind, test)
         return self.keys[ident].key
 
     def _expr(self, expr: ast.Expr, negate: bool) -> dict:
@@ -105,8 +120,10 @@ class WhenCompiler:
         field, literal = expr.left, expr.right
         assert isinstance(field, ast.FieldRef) and isinstance(literal, ast.Literal)  # the checker saw to it
         kind = _kind(field, literal)
-        key = self._key(field, kind)
         value = literal_value(literal.kind, literal.value)
+        if kind == "text" and expr.op in DURABLE_OPS:
+            return {self._key(field, kind, (expr.op, value)): not negate}
+        key = self._key(field, kind)
         if not negate:
             return _compare_json(key, expr.op, value)
         cond = _compare_json(key, NEGATED[expr.op], value)
@@ -123,11 +140,7 @@ class WhenCompiler:
 
     def _matches(self, expr: ast.Matches, negated: bool) -> dict:
         assert isinstance(expr.subject, ast.FieldRef)
-        pattern = str(expr.pattern.value)
-        if not negated:
-            return {"$mt": {self._key(expr.subject, "text"): pattern}}
-        # durable-rules has no negated match: the fact says whether the text fails the pattern
-        return {self._key(expr.subject, None, pattern): True}
+        return {self._key(expr.subject, "text", ("matches", str(expr.pattern.value))): not negated}
 
 
 def _compare_json(key: str, op: str, value: Any) -> dict:
@@ -144,13 +157,3 @@ def _kind(field: ast.FieldRef, literal: ast.Literal) -> ValueKind:
     if spec.type != "any":
         return KIND_OF_TYPE[spec.type]
     return KIND_OF_TYPE[literal.kind]
-
-
-_patterns: dict[str, Any] = {}
-
-
-def _fullmatch(pattern: str, text: str) -> bool:
-    compiled = _patterns.get(pattern)
-    if compiled is None:
-        compiled = _patterns[pattern] = compile_pattern(pattern)
-    return compiled.fullmatch(text.encode("utf-8")) is not None

@@ -21,7 +21,7 @@ from rules_dsl import syntax as ast
 from rules_dsl.desugar import desugar
 from rules_dsl.facts import LineFacts, OrderFacts, Placement, line_value, order_value
 from rules_dsl.formatter import format_expr
-from rules_dsl.patterns import compile_pattern
+from rules_dsl.patterns import fullmatch
 from rules_dsl.schema import lookup
 from rules_dsl.source_table import PLACEHOLDER, Column, SourceTable
 from rules_dsl.values import KIND_OF_TYPE, ValueKind, coerce, literal_value
@@ -60,7 +60,7 @@ class WherePredicate:
         out = self.evaluate(env)
         if isinstance(out, np.ndarray) and out.dtype == bool and out.shape == (env.table.size,):
             return out
-        return np.full(env.table.size, bool(out)) if np.ndim(out) == 0 else np.asarray(out, dtype=bool)
+        return np.array(np.broadcast_to(np.asarray(out, dtype=bool), (env.table.size,)))
 
 
 def compile_where(expr: ast.Expr) -> WherePredicate:
@@ -174,11 +174,10 @@ def _matches(expr: ast.Matches) -> Mask:
 
         return source_matches
     text = _operand(subject, "text")
-    rx = compile_pattern(pattern)
 
     def scalar_matches(env: Env) -> bool:
         value, present = text(env)
-        return bool(present and rx.fullmatch(value.encode("utf-8"))) != negated
+        return bool(present and fullmatch(pattern, value)) != negated
 
     return scalar_matches
 
