@@ -22,8 +22,6 @@ def check(ruleset: ast.Ruleset, file: str | None = None) -> list[Diagnostic]:
 def _ruleset_problems(ruleset: ast.Ruleset) -> Iterator[Problem]:
     if not ruleset.name.strip():
         yield ruleset.line, ruleset.column, "the ruleset needs a name"
-    if ruleset.version < 1:
-        yield ruleset.line, ruleset.column, f"version must be a positive integer, not {ruleset.version}"
     seen: dict[str, ast.Setting] = {}
     for setting in ruleset.settings:
         if setting.name in seen:

@@ -9,7 +9,6 @@ from lark.lexer import PatternStr
 _READABLE = {
     "STRING": "a string in double quotes",
     "NUMBER": "a number",
-    "INT": "a whole number",
     "SIGNED_INT": "a whole number",
     "NAME": "a name",
     "DATE": "a date",
@@ -59,7 +58,7 @@ def _describe_token(token) -> str:
         return "end of file"
     if token.type == "STRING":
         return f"string {token}"
-    if token.type in ("NUMBER", "INT", "SIGNED_INT"):
+    if token.type in ("NUMBER", "SIGNED_INT"):
         return f"number {token}"
     if token.type in ("DATE", "DATETIME", "DURATION"):
         return f"{_READABLE[token.type][2:]} {token}"

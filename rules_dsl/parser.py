@@ -75,7 +75,8 @@ def read(text: str, file: str = "<rules>") -> tuple[ast.Ruleset | None, list[Dia
         try:
             tree = _LARK.parse(text)
         except UnexpectedInput as err:
-            block = _failing_block(text, err)
+            # without its header a file has nothing to resume from
+            block = None if "RULESET" in getattr(err, "expected", ()) else _failing_block(text, err)
             line, column = _position(err, text)
             if is_missing_action(err) and block is not None:
                 first = text.split("\n")[block[0]]
@@ -180,7 +181,11 @@ class _ToSyntax(Transformer):
 
     def header(self, meta, items):
         name, version = items
-        return unquote(name), int(version), meta.line, meta.column
+        number = Decimal(str(version))
+        if number != number.to_integral_value() or number < 1:
+            message = f"version must be a positive integer, not {version}"
+            self.errors.append(Diagnostic(self.file, version.line, version.column, message))
+        return unquote(name), int(number), meta.line, meta.column
 
     def settings(self, meta, items):
         return tuple(items), meta.line

@@ -82,8 +82,11 @@ def unknown_field_message(name: str) -> str:
     completions = [f for f in FIELDS if f.startswith(name + ".")]
     if completions:
         return f"'{name}' is not a value; did you mean '{completions[0]}'?"
+    head, _, tail = name.partition(".")
+    # the right last part under the right first part is the likeliest meaning: line.tags, source.country
+    same_ends = [f for f in FIELDS if f.startswith(head + ".") and f.rsplit(".", 1)[-1] == name.rsplit(".", 1)[-1]]
     candidates = list(FIELDS) + [f"{p}.NAME" for p in ATTRIBUTE_PREFIXES]
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    close = same_ends[:1] if tail and same_ends else difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return f"unknown field '{name}'{hint}"
 
