@@ -97,9 +97,21 @@ class CompiledRuleset:
         return {FIELD_OF[s.name]: "settings" for s in self.source.settings}
 
 
-@functools.lru_cache(maxsize=32)
 def compile_ruleset(ruleset: ast.Ruleset) -> CompiledRuleset:
-    """Compile a checked ruleset, once: identical rulesets (same name, version and rules) share one compilation."""
+    """Compile a checked ruleset, once: identical rulesets (same name, version and rules) share one compilation.
+
+    The answer carries ``ruleset`` itself, so its file name and positions are the caller's.
+    """
+    return dataclasses.replace(_compile(ruleset), source=ruleset)
+
+
+def forget_compiled() -> None:
+    """Drop every cached compilation, so the next one is timed from scratch (benchmarks)."""
+    _compile.cache_clear()
+
+
+@functools.lru_cache(maxsize=32)
+def _compile(ruleset: ast.Ruleset) -> CompiledRuleset:
     when = WhenCompiler()
     rules = []
     conditions: dict[str, dict] = {}

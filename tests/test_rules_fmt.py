@@ -21,8 +21,9 @@ KEYWORDS = {
 }  # fmt: skip
 
 names = st.from_regex(r"[a-z_][a-z0-9_]{0,7}", fullmatch=True).filter(lambda n: n not in KEYWORDS)
-texts = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=[chr(i) for i in range(32)]), max_size=12)
-decimals = st.decimals(min_value=-10**6, max_value=10**6, places=2, allow_nan=False, allow_infinity=False)
+printable = st.characters(blacklist_categories=("Cs",), blacklist_characters=[chr(i) for i in range(32)])
+texts = st.text(printable, max_size=12)
+decimals = st.decimals(min_value=-(10**6), max_value=10**6, places=2, allow_nan=False, allow_infinity=False)
 offsets = st.integers(-23 * 60 - 59, 23 * 60 + 59).map(lambda m: timezone(timedelta(minutes=m)))
 moments = st.datetimes(datetime(1000, 1, 1), datetime(9999, 12, 30), timezones=st.one_of(st.just(UTC), offsets))
 

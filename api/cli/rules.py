@@ -122,7 +122,7 @@ def explanation(ruleset: CompiledRuleset, order, index: NetworkIndex, strategy: 
     ]
     out.append("rules that matched:" if verdict.matches else "no rule matched this order")
     for match in verdict.matches:
-        rule = next(r.rule for r in ruleset.rules if r.name == match.rule)
+        rule = next(r for r in ruleset.source.rules if r.name == match.rule)
         scope = "the order" if match.lines is None else "line(s) " + ", ".join(match.lines)
         out.append(f'  "{match.rule}" ({ruleset.source.file}:{rule.line}) matched {scope}')
         out.extend(f"      {effect}" for effect in match.effects)
