@@ -18,7 +18,6 @@ from rules_dsl import syntax as ast
 from rules_dsl.facts import LineFacts, OrderFacts, SourceRow, line_value, order_value
 from rules_dsl.schema import lookup
 from rules_dsl.values import KIND_OF_TYPE, coerce, epoch
-from sourcing_engine import Costs, Delivery, Location, Network, Order, OrderLine, Plan, Product, Source, StockRow
 
 OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 FLIP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
@@ -288,52 +287,3 @@ def _flat(kind: type, items: list[ast.Expr]) -> tuple[ast.Expr, ...]:
     for item in items:
         out.extend(item.items if isinstance(item, kind) else [item])  # type: ignore[attr-defined]
     return tuple(out)
-
-
-# ---- small engine networks and orders ---------------------------------------------
-
-ZERO = Costs()
-
-
-def src(
-    code: str,
-    type: str = "warehouse",
-    priority: int = 0,
-    lat: float = 52.52,
-    lon: float = 13.40,
-    country: str = "DE",
-    tags: tuple[str, ...] = (),
-    caps: tuple[str, ...] = ("ship",),
-    attributes: dict | None = None,
-    costs: Costs = ZERO,
-) -> Source:
-    return Source(
-        code=code,
-        location=Location(lat, lon, country),
-        type=type,  # type: ignore[arg-type]
-        priority=priority,
-        capabilities=frozenset(caps),
-        tags=frozenset(tags),
-        attributes=attributes or {},
-        costs=costs,
-    )
-
-
-def network(sources: list[Source], stock: dict[tuple[str, str], int], products: list[Product] = ()) -> Network:
-    rows = [StockRow(code, sku, on_hand=qty) for (code, sku), qty in stock.items()]
-    return Network(list(sources), list(products), rows)
-
-
-def order_line(line_id: str, sku: str, qty: int = 1, price: float = 10.0, **extra: Any) -> OrderLine:
-    return OrderLine(line_id, sku, qty, price, **extra)
-
-
-def ship_order(
-    lines: list[OrderLine], country: str = "DE", lat: float = 52.52, lon: float = 13.40, **extra: Any
-) -> Order:
-    return Order(extra.pop("id", "O-1"), Delivery("ship", address=Location(lat, lon, country)), tuple(lines), **extra)
-
-
-def shipped(plan: Plan) -> dict[str, str]:
-    """line id -> source code, for plans where each line ships whole from one source."""
-    return {pl.line_id: s.source for s in plan.shipments for pl in s.lines}

@@ -10,7 +10,7 @@ import pytest
 from rules_dsl import format_ruleset, load
 from sourcing_engine import Delivery, NetworkIndex, Order, Product, source
 from sourcing_engine.rules_bridge import directives_for, order_facts, verdict_for
-from tests.rules_support import network, order_line, ship_order, shipped, src
+from tests.rules_networks import network, order_line, ship_order, shipped, src
 
 WAREHOUSES_AND_STORE = [
     src("WH-A", "warehouse", 1, tags=("eu",)),
