@@ -74,18 +74,31 @@ class Placement:
 
 def order_value(name: str, order: OrderFacts) -> Any:
     """The value of an ``order.`` field, None when absent."""
-    if name.startswith("order.attributes."):
-        return order.attributes.get(name.removeprefix("order.attributes."))
-    return _ORDER_FIELDS[name](order)
+    return order_reader(name)(order)
 
 
 def line_value(name: str, line: LineFacts) -> Any:
     """The value of a ``line.`` field, None when absent."""
+    return line_reader(name)(line)
+
+
+def order_reader(name: str) -> Callable[[OrderFacts], Any]:
+    """A function reading one ``order.`` field, chosen once rather than on every read."""
+    if name.startswith("order.attributes."):
+        attribute = name.removeprefix("order.attributes.")
+        return lambda order: order.attributes.get(attribute)
+    return _ORDER_FIELDS[name]
+
+
+def line_reader(name: str) -> Callable[[LineFacts], Any]:
+    """A function reading one ``line.`` field."""
     if name.startswith("line.product.attributes."):
-        return line.product_attributes.get(name.removeprefix("line.product.attributes."))
+        attribute = name.removeprefix("line.product.attributes.")
+        return lambda line: line.product_attributes.get(attribute)
     if name.startswith("line.attributes."):
-        return line.attributes.get(name.removeprefix("line.attributes."))
-    return _LINE_FIELDS[name](line)
+        attribute = name.removeprefix("line.attributes.")
+        return lambda line: line.attributes.get(attribute)
+    return _LINE_FIELDS[name]
 
 
 _ORDER_FIELDS: dict[str, Callable[[OrderFacts], Any]] = {

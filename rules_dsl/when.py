@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from rules_dsl import syntax as ast
 from rules_dsl.desugar import desugar
-from rules_dsl.facts import OrderFacts, line_value, order_value
+from rules_dsl.facts import LineFacts, OrderFacts, line_reader, order_reader
 from rules_dsl.patterns import fullmatch
 from rules_dsl.schema import lookup
 from rules_dsl.values import KIND_OF_TYPE, ValueKind, coerce, literal_value
@@ -63,6 +64,8 @@ class WhenCompiler:
 
     def __init__(self) -> None:
         self.keys: dict[tuple[str, ValueKind, tuple[str, ...] | None], FactKey] = {}
+        self._order_keys: list[tuple[FactKey, Callable[[OrderFacts], Any]]] = []
+        self._line_keys: list[tuple[FactKey, Callable[[LineFacts], Any]]] = []
 
     def rule_condition(self, expr: ast.Expr, per_line: bool) -> dict:
         scope = {"k": LINE_FACT if per_line else ORDER_FACT}
@@ -72,18 +75,14 @@ class WhenCompiler:
 
     def facts(self, order: OrderFacts, order_rules: bool, line_rules: bool) -> list[dict[str, Any]]:
         order_part: dict[str, Any] = {}
-        line_keys = []
-        for fact_key in self.keys.values():
-            if fact_key.scope == "line":
-                line_keys.append(fact_key)
-            else:
-                self._put(order_part, fact_key, order_value(fact_key.field, order))
+        for fact_key, read in self._order_keys:
+            self._put(order_part, fact_key, read(order))
         facts = [{"k": ORDER_FACT, **order_part}] if order_rules else []
         if line_rules:
             for i, line in enumerate(order.lines):
                 fact = {"k": LINE_FACT, "i": i, **order_part}
-                for fact_key in line_keys:
-                    self._put(fact, fact_key, line_value(fact_key.field, line))
+                for fact_key, read in self._line_keys:
+                    self._put(fact, fact_key, read(line))
                 facts.append(fact)
         return facts
 
@@ -98,7 +97,11 @@ class WhenCompiler:
     def _key(self, field: ast.FieldRef, kind: ValueKind, test: tuple[str, ...] | None = None) -> str:
         ident = (field.name, kind, test)
         if ident not in self.keys:
-            self.keys[ident] = FactKey(f"f{len(self.keys)}", field.name, kind, test)
+            fact_key = self.keys[ident] = FactKey(f"f{len(self.keys)}", field.name, kind, test)
+            if fact_key.scope == "line":
+                self._line_keys.append((fact_key, line_reader(field.name)))
+            else:
+                self._order_keys.append((fact_key, order_reader(field.name)))
         return self.keys[ident].key
 
     def _expr(self, expr: ast.Expr, negate: bool) -> dict:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -43,6 +43,7 @@ class Env:
     order: OrderFacts
     placement: Placement
     line: LineFacts | None = None
+    order_masks: dict[str, np.ndarray] = field(default_factory=dict)  # parts that hold for the whole order
 
 
 Mask = Callable[[Env], Any]  # a bool array over the sources, or a bool to broadcast
@@ -79,9 +80,7 @@ def _depends(expr: ast.Expr) -> str:
 
 def _expr(expr: ast.Expr) -> Mask:
     if isinstance(expr, ast.Or | ast.And):
-        parts = [_expr(item) for item in expr.items]
-        combine = np.logical_or if isinstance(expr, ast.Or) else np.logical_and
-        return lambda env: functools.reduce(combine, [part(env) for part in parts])
+        return _junction(expr)
     if isinstance(expr, ast.Not):
         inner = _expr(expr.expr)
         return lambda env: np.logical_not(inner(env))
@@ -94,6 +93,42 @@ def _expr(expr: ast.Expr) -> Mask:
     assert isinstance(expr, ast.Truthy)
     value = _operand(expr.operand, "bool")
     return lambda env: _truthy(value(env))
+
+
+def _junction(expr: ast.Or | ast.And) -> Mask:
+    """and/or; where the parts depend on less than the whole, their answers are kept for reuse.
+
+    ``source.type == "store" and available <= 3`` is evaluated line by line, but its
+    first part is the same for every line of every order: it is computed once per network.
+    """
+    combine = np.logical_or if isinstance(expr, ast.Or) else np.logical_and
+    by_level: dict[str, list[ast.Expr]] = {}
+    for item in expr.items:
+        by_level.setdefault(_depends(item), []).append(item)
+    parts = []
+    for level, items in by_level.items():
+        part = _expr(items[0]) if len(items) == 1 else _plain_junction(type(expr)(tuple(items)))
+        if len(by_level) > 1 and level != LINE:
+            part = _kept(part, level, format_expr(items[0] if len(items) == 1 else type(expr)(tuple(items))))
+        parts.append(part)
+    return lambda env: functools.reduce(combine, [part(env) for part in parts])
+
+
+def _plain_junction(expr: ast.Or | ast.And) -> Mask:
+    combine = np.logical_or if isinstance(expr, ast.Or) else np.logical_and
+    parts = [_expr(item) for item in expr.items]
+    return lambda env: functools.reduce(combine, [part(env) for part in parts])
+
+
+def _kept(part: Mask, level: str, key: str) -> Mask:
+    def kept(env: Env) -> np.ndarray:
+        store = env.table.masks if level == SOURCE else env.order_masks
+        found = store.get(key)
+        if found is None:
+            found = store[key] = np.array(np.broadcast_to(np.asarray(part(env), dtype=bool), (env.table.size,)))
+        return found
+
+    return kept
 
 
 def _truthy(column: Column) -> Any:

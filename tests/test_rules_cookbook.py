@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +16,6 @@ from tests.rules_networks import network, order_line, ship_order, src
 
 RUNS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 RECIPES = recipes()
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
 PRODUCTS = [
     Product("VASE", tags=frozenset({"fragile"})),
     Product("GAS", tags=frozenset({"hazardous"})),
