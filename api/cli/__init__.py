@@ -6,6 +6,7 @@ import click
 
 from api.cli.bench import bench
 from api.cli.demo import demo
+from api.cli.rules import rules
 from api.cli.source import source
 
 
@@ -18,3 +19,4 @@ def main() -> None:
 main.add_command(source)
 main.add_command(demo)
 main.add_command(bench)
+main.add_command(rules)

@@ -7,6 +7,7 @@ import json
 import click
 
 from api.cli.inputs import fail, load_document, load_lines
+from api.cli.rules import load_rules
 from sourcing_engine import STRATEGIES, NetworkIndex, Order, source_stream
 from sourcing_engine.engine import check_order_against_network
 from sourcing_engine.schemas import load_network, load_order, plan_to_dict
@@ -21,14 +22,22 @@ from sourcing_engine.schemas import load_network, load_order, plan_to_dict
     "--time-limit", type=click.FloatRange(min=0.001), default=1.0, show_default=True, help="Seconds per order."
 )
 @click.option("--stats", is_flag=True, help="Add how each plan was found (path, timings).")
+@click.option("--rules", "rules_path", metavar="FILE", help="Sourcing rules (.rules) to apply.")
 def source(
-    network_path: str, order_path: str | None, orders_path: str | None, strategy: str, time_limit: float, stats: bool
+    network_path: str,
+    order_path: str | None,
+    orders_path: str | None,
+    strategy: str,
+    time_limit: float,
+    stats: bool,
+    rules_path: str | None,
 ) -> None:
     """Print the sourcing plan of an order (or one plan per line for --orders)."""
     if (order_path is None) == (orders_path is None):
         fail("give exactly one of --order FILE or --orders FILE")
     if network_path == "-" and "-" in (order_path, orders_path):
         fail("only one of --network and --order/--orders can read stdin")
+    rules = load_rules(rules_path) if rules_path is not None else None
     index = NetworkIndex(load_document(network_path, load_network))
 
     def load_checked(doc: object) -> Order:
@@ -40,6 +49,6 @@ def source(
         orders = [load_document(order_path, load_checked)]
     else:
         orders = load_lines(orders_path or "-", load_checked)
-    for plan in source_stream(orders, index, strategy, time_limit=time_limit):
+    for plan in source_stream(orders, index, strategy, time_limit=time_limit, rules=rules):
         doc = plan_to_dict(plan, with_stats=stats)
         click.echo(json.dumps(doc, indent=2) if order_path is not None else json.dumps(doc))
