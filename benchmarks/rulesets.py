@@ -31,20 +31,32 @@ def cookbook_files(patterns: tuple[str, ...]) -> list[Path]:
 
 
 def load_ruleset(patterns: tuple[str, ...], network: Network) -> object:
-    """The cookbook's rules matching ``patterns``, compiled against ``network``."""
+    """The cookbook's rules matching ``patterns``, as one ruleset compiled by ``rules_dsl``.
+
+    Each cookbook file is a ruleset of its own; the preset applies them together, so their
+    settings lines and rule blocks are gathered under one header.
+    """
     files = cookbook_files(patterns)
-    compiler = _compiler()
-    return compiler([path.read_text(encoding="utf-8") for path in files], [str(p) for p in files], network)
+    rules_dsl = importlib.import_module("rules_dsl")
+    settings: list[str] = []
+    rules: list[str] = []
+    for path in files:
+        head, *blocks = path.read_text(encoding="utf-8").split("\nrule ")
+        settings += _settings_lines(head)
+        rules += ["rule " + block.rstrip() for block in blocks]
+    text = 'ruleset "cookbook" version 1\n\n'
+    if settings:
+        text += "settings\n" + "\n".join(settings) + "\n\n"
+    text += "\n\n".join(rules) + "\n"
+    try:
+        return rules_dsl.load(text, "cookbook.rules")
+    except rules_dsl.RulesError as error:
+        raise RulesUnavailable(f"the cookbook does not compile as one ruleset: {error}") from error
 
 
-def _compiler():  # type: ignore[no-untyped-def]
-    """rules_dsl's compile entry point, adapted to (texts, file names, network) -> compiled ruleset."""
-    package = importlib.import_module("rules_dsl")
-    compile_ruleset = getattr(package, "compile_ruleset", None)
-    if compile_ruleset is None:
-        raise RulesUnavailable("the rules preset needs rules_dsl.compile_ruleset (issue 3), not on this branch")
-
-    def compile_all(texts: list[str], names: list[str], network: Network) -> object:
-        return compile_ruleset("\n\n".join(texts), source_name=", ".join(names), network=network)
-
-    return compile_all
+def _settings_lines(head: str) -> list[str]:
+    lines = head.splitlines()
+    if "settings" not in (line.strip() for line in lines):
+        return []
+    start = [line.strip() for line in lines].index("settings") + 1
+    return [line for line in lines[start:] if line.startswith("  ") and line.strip()]

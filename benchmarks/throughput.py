@@ -15,6 +15,7 @@ from typing import Any
 
 from benchmarks.generator import generate
 from benchmarks.measure import plan_digest
+from benchmarks.rulesets import load_ruleset
 from sourcing_engine import NetworkIndex, consumed, source
 
 
@@ -22,12 +23,13 @@ def _worker(args: tuple[str, int, int, int, int]) -> dict[str, Any]:
     name, seed, orders, shard, shards = args
     instance = generate(name, seed, orders)
     index = NetworkIndex(instance.network)
+    rules = load_ruleset(instance.params.rules, instance.network) if instance.params.rules else None
     mine = instance.orders[shard::shards]
-    source(mine[0], NetworkIndex(instance.network), "optimal")  # warm up outside the clock
+    source(mine[0], NetworkIndex(instance.network), "optimal", rules=rules)  # warm up outside the clock
     digests, limited = {}, []
     started = time.perf_counter()
     for order in mine:
-        plan = source(order, index, "optimal")
+        plan = source(order, index, "optimal", rules=rules)
         if instance.stream:
             index.take(consumed(plan))
         digests[order.id] = plan_digest(plan)
