@@ -7,7 +7,7 @@ are.  ``lines=None`` means the whole order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Literal
 
 import numpy as np
@@ -47,6 +47,13 @@ class Settings:
     partial: PartialPolicy = "ship"
     bundle_split_after: int | None = None  # None: bundles always ship together
 
+    def overridden_by(self, other: Settings) -> Settings:
+        """These settings with every one ``other`` sets (differs from the default) taken from it."""
+        changes = {
+            f.name: getattr(other, f.name) for f in fields(Settings) if getattr(other, f.name) != f.default
+        }
+        return replace(self, **changes)
+
 
 @dataclass(slots=True)
 class Directives:
@@ -59,12 +66,12 @@ class Directives:
     explanation: list[str] = field(default_factory=list)
 
     def combined(self, other: Directives) -> Directives:
-        """Both sets of directives at once; ``other``'s settings and backorder choices win."""
+        """Both sets of directives at once; the settings and backorder choices ``other`` makes win."""
         return Directives(
             excludes=self.excludes + other.excludes,
             onlys=self.onlys + other.onlys,
             cost_terms=self.cost_terms + other.cost_terms,
-            settings=other.settings if other.settings != Settings() else self.settings,
+            settings=self.settings.overridden_by(other.settings),
             backorder={**self.backorder, **other.backorder},
             hold=self.hold if self.hold is not None else other.hold,
             explanation=self.explanation + other.explanation,

@@ -315,3 +315,10 @@ def test_a_bundle_may_split_after_the_allowed_number_of_attempts() -> None:
     rules = Directives(settings=Settings(bundle_split_after=2))
     assert source(o, net, directives=rules, attempt=1).filled_units == 0
     assert source(o, net, directives=rules, attempt=2).filled_units == 2
+
+
+def test_combining_directives_keeps_the_settings_the_second_does_not_change() -> None:
+    oms = Directives(settings=Settings(max_shipments=2, partial="hold"))
+    rules = Directives(settings=Settings(split_penalty=5.0, partial="ship"))
+    both = oms.combined(rules)
+    assert both.settings == Settings(max_shipments=2, split_penalty=5.0, partial="hold")
