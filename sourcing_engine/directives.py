@@ -49,9 +49,7 @@ class Settings:
 
     def overridden_by(self, other: Settings) -> Settings:
         """These settings with every one ``other`` sets (differs from the default) taken from it."""
-        changes = {
-            f.name: getattr(other, f.name) for f in fields(Settings) if getattr(other, f.name) != f.default
-        }
+        changes = {f.name: getattr(other, f.name) for f in fields(Settings) if getattr(other, f.name) != f.default}
         return replace(self, **changes)
 
 
