@@ -1,0 +1,101 @@
+"""Sourcing an order's waiting units: the active rules and the engine decide, the domain allocates.
+
+The engine sees only what the order needs: the channel's sources (with the
+channel's link priorities) and the stock rows of the order's SKUs, read fresh
+in this transaction (and locked, on PostgreSQL, when a first try met a
+conflict).  Sources that declined a line are excluded for that line.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from oms.domain.allocation import DECLINED_RULE, SourcingOutcome, apply_plan
+from oms.domain.catalog import CatalogSnapshot, Channel
+from oms.domain.events import Context
+from oms.domain.order import LinePart, Order
+from oms.domain.statuses import OrderStatus
+from oms.service.app import Oms
+from oms.service.unit_of_work import UnitOfWork
+from sourcing_engine import Delivery, Directives, Location, NetworkIndex, SourceFilter, source
+from sourcing_engine import Order as EngineOrder
+from sourcing_engine import OrderLine as EngineLine
+from sourcing_engine.errors import InputError
+from sourcing_engine.model import Network
+
+
+def source_waiting(app: Oms, uow: UnitOfWork, order: Order, ctx: Context,
+                   parts: list[LinePart] | None = None) -> SourcingOutcome:
+    """Source ``parts`` (default: every waiting unit) and allocate them as the plan says."""
+    parts = order.waiting_parts() if parts is None else parts
+    if not parts:
+        return SourcingOutcome()
+    snapshot = uow.catalog.snapshot()
+    channel = snapshot.channels[order.channel]
+    wanted: dict[str, int] = {}
+    for part in parts:
+        wanted[part.line_id] = wanted.get(part.line_id, 0) + part.quantity
+    lines = [_engine_line(order, line_id, qty) for line_id, qty in wanted.items()]
+    skus = sorted({line.sku for line in lines})
+    products = uow.catalog.products(snapshot, skus)
+    rows = uow.stock.rows(skus, channel.source_codes(), lock=uow.pessimistic)
+    network = Network(sources=snapshot.channel_sources(channel), products=[p.for_engine() for p in products.values()],
+                      stock=rows)
+    index = NetworkIndex(network)
+    engine_order = EngineOrder(id=order.number, delivery=_delivery(order), lines=tuple(lines), channel=order.channel,
+                               created_at=order.created_at, attributes=dict(order.attributes))
+    directives = _directives(app, uow, order, channel, snapshot, engine_order, index)
+    try:
+        plan = source(engine_order, index, channel.strategy, directives=directives, attempt=order.sourcing_attempts)
+    except InputError as err:
+        order.fail("LOGISTICSFAIL", str(err), ctx)
+        return SourcingOutcome()
+    unmanaged = {(code, sku) for code in index.codes for sku in skus
+                 if sku in products and not products[sku].for_engine().manage_stock}
+    outcome = apply_plan(order, plan, parts, unmanaged, ctx)
+    order.moves.extend(outcome.moves)
+    return outcome
+
+
+def _engine_line(order: Order, line_id: str, quantity: int) -> EngineLine:
+    line = order.line(line_id)
+    return EngineLine(id=line.line_id, sku=line.sku, quantity=quantity, unit_price=line.unit_price, bundle=line.bundle,
+                      allow_backorder=line.allow_backorder, attributes=dict(line.attributes))
+
+
+def _delivery(order: Order) -> Delivery:
+    if order.delivery_method == "pickup":
+        return Delivery("pickup", pickup_source=order.pickup_source)
+    a = order.address or {}
+    return Delivery("ship", address=Location(a["lat"], a["lon"], a.get("country"), a.get("postcode")))
+
+
+def _directives(app: Oms, uow: UnitOfWork, order: Order, channel: Channel, snapshot: CatalogSnapshot,
+                engine_order: EngineOrder, index: NetworkIndex) -> Directives:
+    """The OMS's own directives (declined sources, the channel's backorder setting), then the rules'."""
+    ours = Directives()
+    for line in engine_order.lines:
+        declined = order.line(line.id).declined_sources
+        if declined:
+            mask = np.array([code in declined for code in index.codes], dtype=bool)
+            ours.excludes.append(SourceFilter(mask, DECLINED_RULE + ", ".join(declined), frozenset({line.id})))
+        if channel.backorders is False:
+            ours.backorder[line.id] = False
+        elif channel.backorders is True and line.allow_backorder is None:
+            ours.backorder[line.id] = True
+    rules = _compiled(app, uow, channel)
+    combined = ours.combined(rules.directives(engine_order, index)) if rules is not None else ours
+    if order.hold_released or order.status == OrderStatus.LOGISTICS:
+        combined.hold = None  # an operator released it, or it is too late to hold
+    return combined
+
+
+def _compiled(app: Oms, uow: UnitOfWork, channel: Channel):  # type: ignore[no-untyped-def]
+    if channel.ruleset is None:
+        return None
+    compiled = app.compiled.get(channel.ruleset)
+    if compiled is None:
+        name, version = channel.ruleset
+        text = uow.catalog.ruleset_text(name, version) or ""
+        compiled = app.compiled[channel.ruleset] = app.rules.compile(text, f"{name}@{version}")
+    return compiled
