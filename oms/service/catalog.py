@@ -3,8 +3,8 @@
 The network document is the engine's (``docs/contract.md``) with two
 additions: products may be ``service`` or ``shipping`` and ``price_adjustable``,
 and ``channels`` say which sources each sales channel sells from.  Stock rows
-in it are applied like a DELTA snapshot; reservations belong to the OMS and
-cannot be loaded.
+in it are applied like a DELTA snapshot; their ``reserved`` is ignored (with a
+warning): reservations are the OMS's own, made by its orders.
 """
 
 from __future__ import annotations
@@ -39,9 +39,7 @@ def load_network(app: Oms, doc: Any, actor: str = "operator") -> NetworkLoaded:
     sources, stock_rows = _engine_part(doc, errors)
     products = _collect(lambda: load_products(doc.get("products", [])), errors)
     channels = _collect(lambda: load_channels(doc.get("channels", [])), errors)
-    for i, row in enumerate(doc.get("stock", []) or []):
-        if isinstance(row, dict) and row.get("reserved"):
-            errors.append(FieldError(f"stock[{i}].reserved", "reservations belong to the OMS; leave this out"))
+    ignored = sum(1 for row in doc.get("stock") or [] if isinstance(row, dict) and row.get("reserved"))
     if errors:
         raise InvalidInput(errors)
 
@@ -62,6 +60,8 @@ def load_network(app: Oms, doc: Any, actor: str = "operator") -> NetworkLoaded:
         if link_errors:
             raise InvalidInput(link_errors)
         result = NetworkLoaded(len(sources), len(products or []), len(channels or []))
+        if ignored:
+            result.stock.warnings.append(f"'reserved' ignored in {ignored} stock row(s): the OMS keeps its own reservations")
         by_source: dict[str, list[dict[str, Any]]] = {}
         for row in stock_rows:
             by_source.setdefault(row.source, []).append(
