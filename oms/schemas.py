@@ -124,24 +124,10 @@ class StockMessageSchema(Schema):
                         error_messages={**MESSAGES, "invalid": "must be a list"})
 
     @validates_schema
-    def check_items(self, data: dict, **_: Any) -> None:
+    def check_size(self, data: dict, **_: Any) -> None:
         items = data.get("items", [])
-        errors: dict[Any, Any] = {}
         if len(items) > MAX_STOCK_ITEMS:
             raise ValidationError({"items": [f"holds {len(items)} items; a message may hold at most {MAX_STOCK_ITEMS}"]})
-        seen: set[tuple[str, str]] = set()
-        for i, item in enumerate(items):
-            source = item.get("source") or data.get("source")
-            if not source:
-                errors[i] = {"source": ["missing: give it here or for the whole message"]}
-                continue
-            if data.get("mode") != "ADJUST" and item["quantity"] < 0:
-                errors[i] = {"quantity": ["must not be negative in a snapshot"]}
-            if (source, item["sku"]) in seen:
-                errors[i] = {"sku": [f"listed twice for source {source!r}"]}
-            seen.add((source, item["sku"]))
-        if errors:
-            raise ValidationError({"items": errors})
 
 
 def load_intake_order(doc: Any) -> tuple[Order, dict[str, Any]]:
@@ -151,10 +137,42 @@ def load_intake_order(doc: Any) -> tuple[Order, dict[str, Any]]:
 def load_stock_message(doc: Any) -> dict[str, Any]:
     if isinstance(doc, dict) and isinstance(doc.get("items"), list) and len(doc["items"]) > MAX_STOCK_ITEMS:
         raise InvalidInput([FieldError("items", f"holds {len(doc['items'])} items; a message may hold at most {MAX_STOCK_ITEMS}")])
-    message = _load(StockMessageSchema(), doc)
+    extra = _item_errors(doc)
+    try:
+        message = _load(StockMessageSchema(), doc)
+    except InvalidInput as err:
+        raise InvalidInput(_merged(err.errors, extra)) from None
+    if extra:
+        raise InvalidInput(extra)
     for item in message["items"]:
         item["source"] = item["source"] or message["source"]
     return message
+
+
+def _item_errors(doc: dict[str, Any]) -> list[FieldError]:
+    """What the item schema cannot see alone: sources given per message, snapshot signs, duplicates."""
+    items = doc.get("items")
+    if not isinstance(items, list):
+        return []
+    errors, seen = [], set()
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        source = item.get("source") or doc.get("source")
+        if not source:
+            errors.append(FieldError(f"items[{i}].source", "missing: give it here or for the whole message"))
+        quantity = item.get("quantity")
+        if doc.get("mode") != "ADJUST" and isinstance(quantity, int) and quantity < 0:
+            errors.append(FieldError(f"items[{i}].quantity", "must not be negative in a snapshot"))
+        key = (source, item.get("sku"))
+        if key in seen:
+            errors.append(FieldError(f"items[{i}].sku", f"listed twice for source {source!r}"))
+        seen.add(key)
+    return errors
+
+
+def _merged(first: list[FieldError], second: list[FieldError]) -> list[FieldError]:
+    return sorted({(e.path, e.message): e for e in first + second}.values(), key=lambda e: e.path)
 
 
 def load_channels(docs: Any) -> list[dict[str, Any]]:

@@ -122,4 +122,5 @@ def resource(batch: bool, skus: tuple[str, ...]) -> None:
     app = open_oms()
     with reported():
         count = service.resource_waiting(app, set(skus) or None, include_new=batch, actor="cli")
-    click.echo(f"{count} order(s) sourced")
+        flagged = service.flag_exceptions(app, actor="cli")
+    click.echo(f"{count} order(s) sourced, {flagged} unit(s) newly flagged as backorder exceptions")

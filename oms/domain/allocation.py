@@ -10,8 +10,9 @@ stick (or re-source) in the same transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from oms.domain.events import Context, RequestCreated
+from oms.domain.events import BackorderException, Context, RequestCreated
 from oms.domain.order import LinePart, Order, StockMove, consume
 from oms.domain.requests import ShipmentRequest
 from oms.domain.statuses import LineStatus, Method, Reason, RequestStatus
@@ -143,3 +144,15 @@ def record_preshipped(order: Order, managed: dict[str, bool], ctx: Context) -> N
             order.move(part, part.quantity, L.PRESHIPPED, Reason.PRESHIPPED, ctx, source=code, request=req)
             if managed.get(line.sku, True):
                 order.moves.append(StockMove(code, line.sku, on_hand=-part.quantity, cause="preshipped"))
+
+
+def flag_backorder_exceptions(order: Order, days: int, ctx: Context) -> int:
+    """Units waiting for stock longer than ``days`` become exceptions (MOM's exception queue); returns how many."""
+    limit = ctx.now - timedelta(days=days)
+    flagged = 0
+    for part in order.parts:
+        if part.is_waiting and part.reason != Reason.INITIALORDER and not part.exception and part.since <= limit:
+            part.exception = True
+            order.events.append(BackorderException(order, part.line_id, part.quantity, part.since, ctx.now))
+            flagged += part.quantity
+    return flagged

@@ -241,6 +241,8 @@ class Order:
 
     def _derived(self) -> tuple[OrderStatus, str | None]:
         parts = self.parts
+        if self.is_final:
+            return self.status, self.reason
         if all(p.is_final for p in parts):
             handed = [p for p in parts if p.status in HANDED_OVER]
             if not handed and self.status != O.LOGISTICS:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from oms.domain import cancellation
-from oms.domain.allocation import record_preshipped
+from oms.domain.allocation import flag_backorder_exceptions, record_preshipped
 from oms.domain.catalog import CatalogSnapshot
 from oms.domain.order import Order, OrderLine
 from oms.domain.statuses import OrderStatus, Reason
@@ -148,3 +148,22 @@ def resource_waiting(app: Oms, skus: set[str] | None = None, *, include_new: boo
         sourced += transact(app, work)
     return sourced
 
+
+
+def flag_exceptions(app: Oms, actor: str = "sourcing") -> int:
+    """Flag units backordered longer than their channel's threshold; returns the units newly flagged."""
+    ids = transact(app, lambda uow: uow.orders.waiting(), readonly=True)
+    flagged = 0
+    for order_id in ids:
+        def work(uow: UnitOfWork, order_id: int = order_id) -> int:
+            order = uow.orders.get(order_id, lock=True)
+            days = uow.catalog.snapshot().channels[order.channel].backorder_exception_days
+            if days is None:
+                return 0
+            units = flag_backorder_exceptions(order, days, uow.context(actor))
+            if units:
+                uow.commit()
+            return units
+
+        flagged += transact(app, work)
+    return flagged
