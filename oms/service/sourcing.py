@@ -8,6 +8,8 @@ conflict).  Sources that declined a line are excluded for that line.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from oms.domain.allocation import DECLINED_RULE, SourcingOutcome, apply_plan
@@ -21,7 +23,7 @@ from sourcing_engine import Delivery, Directives, Location, NetworkIndex, Source
 from sourcing_engine import Order as EngineOrder
 from sourcing_engine import OrderLine as EngineLine
 from sourcing_engine.errors import InputError
-from sourcing_engine.model import Network
+from sourcing_engine.model import Network, StockRow
 
 
 def source_waiting(app: Oms, uow: UnitOfWork, order: Order, ctx: Context,
@@ -38,7 +40,7 @@ def source_waiting(app: Oms, uow: UnitOfWork, order: Order, ctx: Context,
     lines = [_engine_line(order, line_id, qty) for line_id, qty in wanted.items()]
     skus = sorted({line.sku for line in lines})
     products = uow.catalog.products(snapshot, skus)
-    rows = uow.stock.rows(skus, channel.source_codes(), lock=uow.pessimistic)
+    rows = _pending_applied(uow.stock.rows(skus, channel.source_codes(), lock=uow.pessimistic), order)
     network = Network(sources=snapshot.channel_sources(channel), products=[p.for_engine() for p in products.values()],
                       stock=rows)
     index = NetworkIndex(network)
@@ -55,6 +57,21 @@ def source_waiting(app: Oms, uow: UnitOfWork, order: Order, ctx: Context,
     outcome = apply_plan(order, plan, parts, unmanaged, ctx)
     order.moves.extend(outcome.moves)
     return outcome
+
+
+def _pending_applied(rows: list[StockRow], order: Order) -> list[StockRow]:
+    """The stock as this transaction leaves it so far (a pre-shipped line already took its units)."""
+    if not order.moves:
+        return rows
+    delta: dict[tuple[str, str], tuple[int, int]] = {}
+    for m in order.moves:
+        on_hand, reserved = delta.get((m.source, m.sku), (0, 0))
+        delta[(m.source, m.sku)] = (on_hand + m.on_hand, reserved + m.reserved)
+    out = []
+    for row in rows:
+        on_hand, reserved = delta.get((row.source, row.sku), (0, 0))
+        out.append(dataclasses.replace(row, on_hand=row.on_hand + on_hand, reserved=max(0, row.reserved + reserved)))
+    return out
 
 
 def _engine_line(order: Order, line_id: str, quantity: int) -> EngineLine:
