@@ -31,6 +31,7 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(LinePart, t.line_parts, properties={
         "request": relationship(ShipmentRequest, foreign_keys=[t.line_parts.c.request_id]),
         "handover": relationship(ShipmentRequest, foreign_keys=[t.line_parts.c.handover_id]),
+        "via": relationship(ShipmentRequest, foreign_keys=[t.line_parts.c.via_id]),
     })
     mapper_registry.map_imperatively(Order, t.orders, properties={
         "lines": relationship(OrderLine, order_by=t.order_lines.c.position, cascade="all, delete-orphan",

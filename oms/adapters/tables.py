@@ -223,6 +223,7 @@ line_parts = Table(
     code("source"),
     Column("request_id", ForeignKey("shipment_requests.id")),
     Column("handover_id", ForeignKey("shipment_requests.id")),
+    Column("via_id", ForeignKey("shipment_requests.id")),
     code("reserved_at"),
     Column("since", UtcDateTime, nullable=False),
     Column("exception", Boolean, nullable=False),

@@ -66,7 +66,7 @@ def ship(order: Order, req: ShipmentRequest, carrier: str, tracking: str, ctx: C
             store = part.handover
             assert store is not None
             order.move(part, part.quantity, L.ITEM_PENDING_PICKING, Reason.PENDING_ARRIVAL, ctx,
-                       request=store, source=store.source, reserved_at=None)
+                       request=store, source=store.source, reserved_at=None, via=req)
         else:
             order.move(part, part.quantity, L.SHIPPED, Reason.OSREPORT, ctx, reserved_at=None)
     order.events.append(ShipmentShipped(order, req, shipped, ctx.now))

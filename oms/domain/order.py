@@ -74,6 +74,7 @@ class LinePart:
         self.source: str | None = None  # the source handling these units
         self.request: ShipmentRequest | None = None
         self.handover: ShipmentRequest | None = None  # ship to store: the pickup store's ISPU request
+        self.via: ShipmentRequest | None = None  # ship to store: the STS request that brought these units
         self.reserved_at: str | None = None  # the source whose stock these units hold reserved
         self.since = since
         self.exception = False
@@ -89,7 +90,7 @@ class LinePart:
 
     def _key(self) -> tuple:
         return (self.line_id, self.status, self.reason, self.source, id(self.request), id(self.handover),
-                self.reserved_at, self.exception)
+                id(self.via), self.reserved_at, self.exception)
 
     def __repr__(self) -> str:
         return f"<LinePart {self.line_id} x{self.quantity} {self.status}/{self.reason} at {self.source}>"
@@ -201,7 +202,7 @@ class Order:
 
     def _split(self, part: LinePart, quantity: int) -> LinePart:
         twin = LinePart(part.line_id, part.sku, quantity, part.since, part.status, part.reason)
-        twin.source, twin.request, twin.handover = part.source, part.request, part.handover
+        twin.source, twin.request, twin.handover, twin.via = part.source, part.request, part.handover, part.via
         twin.reserved_at, twin.exception = part.reserved_at, part.exception
         part.quantity -= quantity
         self.parts.append(twin)

@@ -144,6 +144,9 @@ def _line(order: Order, line: Any) -> dict[str, Any]:
 def _request(order: Order, req: ShipmentRequest) -> dict[str, Any]:
     items = [{"line_id": p.line_id, "sku": p.sku, "quantity": p.quantity, "status": item_status(p)}
              for p in order.parts_of(req)]
+    if req.method == Method.STS:
+        items += [{"line_id": p.line_id, "sku": p.sku, "quantity": p.quantity, "status": "SHIPPED"}
+                  for p in order.parts if p.via is req]
     if req.method == Method.ISPU:
         items += [{"line_id": p.line_id, "sku": p.sku, "quantity": p.quantity, "status": "PENDING_ARRIVAL",
                    "from": p.source} for p in order.incoming(req)]

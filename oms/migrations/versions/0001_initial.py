@@ -226,10 +226,12 @@ def upgrade() -> None:
     sa.Column('source', sa.String(length=64), nullable=True),
     sa.Column('request_id', sa.Integer(), nullable=True),
     sa.Column('handover_id', sa.Integer(), nullable=True),
+    sa.Column('via_id', sa.Integer(), nullable=True),
     sa.Column('reserved_at', sa.String(length=64), nullable=True),
     sa.Column('since', sa.DateTime(), nullable=False),
     sa.Column('exception', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['handover_id'], ['shipment_requests.id'], name=op.f('fk_line_parts_handover_id_shipment_requests')),
+    sa.ForeignKeyConstraint(['via_id'], ['shipment_requests.id'], name=op.f('fk_line_parts_via_id_shipment_requests')),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_line_parts_order_id_orders'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['request_id'], ['shipment_requests.id'], name=op.f('fk_line_parts_request_id_shipment_requests')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_line_parts'))
