@@ -130,8 +130,11 @@ class StockMessageSchema(Schema):
             raise ValidationError({"items": [f"holds {len(items)} items; a message may hold at most {MAX_STOCK_ITEMS}"]})
 
 
+_INTAKE = IntakeOrderSchema()  # built once: marshmallow copies every nested field on construction
+
+
 def load_intake_order(doc: Any) -> tuple[Order, dict[str, Any]]:
-    return _load(IntakeOrderSchema(), doc)
+    return _load(_INTAKE, doc)
 
 
 def load_stock_message(doc: Any) -> dict[str, Any]:

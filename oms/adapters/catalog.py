@@ -18,11 +18,17 @@ class CatalogRepository:
     def __init__(self, session: Session, cache: dict[str, Any]) -> None:
         self.session = session
         self.cache = cache
+        self._snapshot: CatalogSnapshot | None = None  # checked once per transaction
 
     def version(self) -> int:
         return int(self.session.scalar(select(t.catalog_state.c.version).where(t.catalog_state.c.id == 1)) or 0)
 
     def snapshot(self) -> CatalogSnapshot:
+        if self._snapshot is None:
+            self._snapshot = self._current()
+        return self._snapshot
+
+    def _current(self) -> CatalogSnapshot:
         version = self.version()
         cached = self.cache.get("catalog")
         if isinstance(cached, CatalogSnapshot) and cached.version == version:
@@ -41,6 +47,7 @@ class CatalogRepository:
         return {sku: p for sku in skus if (p := snapshot.products.get(sku)) is not None}
 
     def bump(self) -> None:
+        self._snapshot = None
         self.session.execute(update(t.catalog_state).where(t.catalog_state.c.id == 1)
                              .values(version=t.catalog_state.c.version + 1))
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from oms.adapters import tables as t
@@ -37,21 +37,35 @@ class Change:
     cause: str = ""
 
 
+_RETURNED = (s.on_hand, s.reserved, s.safety_stock, s.unlimited)
+_MOVE = (update(t.stock).where(s.source == bindparam("m_source"), s.sku == bindparam("m_sku"))
+         .values(on_hand=s.on_hand + bindparam("m_on_hand"), reserved=s.reserved + bindparam("m_reserved"),
+                 updated_at=bindparam("m_at")).returning(*_RETURNED))
+# Lowering what is available only if it is still there afterwards: the no-oversell guard.
+_CHECKED_MOVE = _MOVE.where(or_(s.unlimited, s.on_hand + bindparam("m_on_hand") - s.safety_stock - s.reserved
+                                - bindparam("m_reserved") >= 0))
+_ROWS = select(s.source, s.sku, *_RETURNED).where(s.sku.in_(bindparam("skus", expanding=True)))
+_LOCKED_ROWS = _ROWS.order_by(s.source, s.sku).with_for_update()
+
+
 class StockRepository:
     def __init__(self, session: Session, lock_rows: bool) -> None:
         self.session = session
         self.lock_rows = lock_rows  # PostgreSQL: SELECT ... FOR UPDATE where asked
         self.history: list[dict] = []
         self.before: dict[tuple[str, str], tuple[int, int, int, bool]] = {}  # rows changed: state at start
+        self.known: dict[str, dict[str, tuple[int, int, int, bool]]] = {}  # sku -> source -> row, as last seen
 
-    def rows(self, skus: Iterable[str], sources: Iterable[str] | None = None, lock: bool = False) -> list[StockRow]:
-        stmt = select(s.source, s.sku, s.on_hand, s.reserved, s.safety_stock, s.unlimited).where(
-            s.sku.in_(sorted(set(skus))))
-        if sources is not None:
-            stmt = stmt.where(s.source.in_(sorted(set(sources))))
-        if lock and self.lock_rows:
-            stmt = stmt.order_by(s.source, s.sku).with_for_update()
-        return [StockRow(*row) for row in self.session.execute(stmt)]
+    def rows(self, skus: Iterable[str], lock: bool = False) -> list[StockRow]:
+        """Every source's row for ``skus``, read now (and locked until commit on PostgreSQL when asked)."""
+        wanted = sorted(set(skus))
+        stmt = _LOCKED_ROWS if lock and self.lock_rows else _ROWS
+        out = [StockRow(*row) for row in self.session.execute(stmt, {"skus": wanted})]
+        for sku in wanted:
+            self.known[sku] = {}
+        for row in out:
+            self.known[row.sku][row.source] = (row.on_hand, row.reserved, row.safety_stock, row.unlimited)
+        return out
 
     def apply(self, moves: Iterable[StockMove], reference: str, now: datetime) -> None:
         """Make ``moves`` stick, or raise ``StockConflict`` if a checked one no longer fits."""
@@ -61,14 +75,10 @@ class StockRepository:
             self._apply(change, reference, now)
 
     def _apply(self, change: Change, reference: str, now: datetime) -> None:
-        stmt = (update(t.stock).where(s.source == change.source, s.sku == change.sku)
-                .values(on_hand=s.on_hand + change.on_hand, reserved=s.reserved + change.reserved, updated_at=now)
-                .returning(s.on_hand, s.reserved, s.safety_stock, s.unlimited))
         lowers = change.on_hand - change.reserved < 0
-        if change.checked and lowers:
-            stmt = stmt.where(or_(s.unlimited,
-                                  s.on_hand + change.on_hand - s.safety_stock - s.reserved - change.reserved >= 0))
-        row = self.session.execute(stmt).first()
+        params = {"m_source": change.source, "m_sku": change.sku, "m_on_hand": change.on_hand,
+                  "m_reserved": change.reserved, "m_at": now}
+        row = self.session.execute(_CHECKED_MOVE if change.checked and lowers else _MOVE, params).first()
         if row is None:
             if change.checked and lowers:
                 raise StockConflict(f"{change.sku} at {change.source}: stock taken by another order")
@@ -86,11 +96,20 @@ class StockRepository:
         if before is None:
             before = (on_hand - on_hand_delta, reserved - reserved_delta, safety, unlimited)
         self.before.setdefault((source, sku), tuple(before))  # type: ignore[arg-type]
+        if sku in self.known:
+            self.known[sku][source] = (on_hand, reserved, safety, unlimited)
         self.history.append({
             "source": source, "sku": sku, "on_hand_delta": on_hand_delta, "reserved_delta": reserved_delta,
             "on_hand": on_hand, "reserved": reserved, "safety_stock": safety, "unlimited": unlimited,
             "cause": cause, "reference": reference, "at": now,
         })
+
+    def current(self, skus: list[str]) -> dict[tuple[str, str], tuple[int, int, int, bool]]:
+        """Every row of ``skus`` as this transaction leaves it (read again only for SKUs not seen whole)."""
+        missing = [sku for sku in skus if sku not in self.known]
+        if missing:
+            self.rows(missing)
+        return {(source, sku): row for sku in skus for source, row in self.known[sku].items()}
 
     def flush_history(self) -> None:
         if self.history:

@@ -40,7 +40,9 @@ def source_waiting(app: Oms, uow: UnitOfWork, order: Order, ctx: Context,
     lines = [_engine_line(order, line_id, qty) for line_id, qty in wanted.items()]
     skus = sorted({line.sku for line in lines})
     products = uow.catalog.products(snapshot, skus)
-    rows = _pending_applied(uow.stock.rows(skus, channel.source_codes(), lock=uow.pessimistic), order)
+    in_channel = channel.source_codes()
+    rows = [r for r in uow.stock.rows(skus, lock=uow.pessimistic) if r.source in in_channel]
+    rows = _pending_applied(rows, order)
     network = Network(sources=snapshot.channel_sources(channel), products=[p.for_engine() for p in products.values()],
                       stock=rows)
     index = NetworkIndex(network)
@@ -52,8 +54,8 @@ def source_waiting(app: Oms, uow: UnitOfWork, order: Order, ctx: Context,
     except InputError as err:
         order.fail("LOGISTICSFAIL", str(err), ctx)
         return SourcingOutcome()
-    unmanaged = {(code, sku) for code in index.codes for sku in skus
-                 if sku in products and not products[sku].for_engine().manage_stock}
+    unmanaged_skus = [sku for sku in skus if sku in products and not products[sku].for_engine().manage_stock]
+    unmanaged = {(code, sku) for sku in unmanaged_skus for code in index.codes}
     outcome = apply_plan(order, plan, parts, unmanaged, ctx)
     order.moves.extend(outcome.moves)
     return outcome

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 
 from oms.adapters import tables as t
 from oms.adapters.catalog import CatalogRepository
@@ -79,10 +79,7 @@ class UnitOfWork:
         changed, self.stock.before = self.stock.before, {}
         skus = sorted({sku for _, sku in changed})
         snapshot = self.catalog.snapshot()
-        after: dict[tuple[str, str], tuple[int, int, int, bool]] = {}
-        for row in self.session.execute(select(t.stock.c.source, t.stock.c.sku, t.stock.c.on_hand, t.stock.c.reserved,
-                                               t.stock.c.safety_stock, t.stock.c.unlimited).where(t.stock.c.sku.in_(skus))):
-            after[(row.source, row.sku)] = (row.on_hand, row.reserved, row.safety_stock, row.unlimited)
+        after = self.stock.current(skus)
         before = {**after, **changed}
         products = self.catalog.products(snapshot, skus)
         events = []
