@@ -26,8 +26,18 @@ from importlib import resources
 from pathlib import Path
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-CITIES = [(52.52, 13.40, "DE"), (48.14, 11.58, "DE"), (53.55, 9.99, "DE"), (50.94, 6.96, "DE"), (50.11, 8.68, "DE"),
-          (48.21, 16.37, "AT"), (52.37, 4.90, "NL"), (51.05, 13.74, "DE"), (48.78, 9.18, "DE"), (47.37, 8.54, "CH")]
+CITIES = [
+    (52.52, 13.40, "DE"),
+    (48.14, 11.58, "DE"),
+    (53.55, 9.99, "DE"),
+    (50.94, 6.96, "DE"),
+    (50.11, 8.68, "DE"),
+    (48.21, 16.37, "AT"),
+    (52.37, 4.90, "NL"),
+    (51.05, 13.74, "DE"),
+    (48.78, 9.18, "DE"),
+    (47.37, 8.54, "CH"),
+]
 WARMUP = 20
 
 
@@ -35,8 +45,12 @@ def sample_network() -> dict:
     text = resources.files("api.samples").joinpath("network.json").read_text(encoding="utf-8")
     doc = json.loads(text)
     skus = sorted({p["sku"] for p in doc["products"]} | {r["sku"] for r in doc["stock"]})
-    doc["stock"] = [{"source": s["code"], "sku": sku, "on_hand": 1_000_000}
-                    for s in doc["sources"] for sku in skus if sku not in ("GIFTCARD-50",)]
+    doc["stock"] = [
+        {"source": s["code"], "sku": sku, "on_hand": 1_000_000}
+        for s in doc["sources"]
+        for sku in skus
+        if sku not in ("GIFTCARD-50",)
+    ]
     doc["channels"] = [{"code": "web", "sources": "*"}]
     return doc
 
@@ -47,8 +61,10 @@ def make_orders(count: int, seed: int, prefix: str, skus: list[str], stores: lis
     orders = []
     for n in range(count):
         chosen = list(dict.fromkeys(rng.choices(skus, weights, k=rng.randint(1, 4))))
-        lines = [{"id": str(i + 1), "sku": sku, "quantity": rng.randint(1, 3), "unit_price": 20.0}
-                 for i, sku in enumerate(chosen)]
+        lines = [
+            {"id": str(i + 1), "sku": sku, "quantity": rng.randint(1, 3), "unit_price": 20.0}
+            for i, sku in enumerate(chosen)
+        ]
         if len(lines) >= 2 and rng.random() < 0.2:
             for line in lines[:2]:
                 line["bundle"] = "B1"
@@ -56,8 +72,14 @@ def make_orders(count: int, seed: int, prefix: str, skus: list[str], stores: lis
             delivery = {"method": "pickup", "pickup_source": rng.choice(stores)}
         else:
             lat, lon, country = rng.choice(CITIES)
-            delivery = {"method": "ship", "address": {"lat": lat + rng.uniform(-0.3, 0.3),
-                                                      "lon": lon + rng.uniform(-0.3, 0.3), "country": country}}
+            delivery = {
+                "method": "ship",
+                "address": {
+                    "lat": lat + rng.uniform(-0.3, 0.3),
+                    "lon": lon + rng.uniform(-0.3, 0.3),
+                    "country": country,
+                },
+            }
         orders.append({"id": f"{prefix}-{n}", "channel": "web", "delivery": delivery, "lines": lines})
     return orders
 
@@ -133,7 +155,9 @@ def run(backend: str, processes: int, count: int, pg_admin: str, seed: int) -> d
     ended = max(r[1] for r in results)
     latencies = sorted(x for r in results for x in r[2])
     return {
-        "backend": backend, "processes": processes, "orders": len(latencies),
+        "backend": backend,
+        "processes": processes,
+        "orders": len(latencies),
         "orders_per_s": len(latencies) / (ended - began),
         "p50_ms": statistics.median(latencies),
         "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
@@ -153,8 +177,11 @@ def main() -> None:
     for backend in args.backends.split(","):
         for processes in (int(p) for p in args.processes.split(",")):
             r = run(backend, processes, args.orders, args.pg_url, args.seed)
-            print(f"| {r['backend']} | {r['processes']} | {r['orders']} | {r['orders_per_s']:.0f} | "
-                  f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} |", flush=True)
+            print(
+                f"| {r['backend']} | {r['processes']} | {r['orders']} | {r['orders_per_s']:.0f} | "
+                f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -34,7 +34,9 @@ def _int(minimum: int | None = None, message: str = "must be an integer", **kw: 
 
 
 def _bool(**kw: Any) -> fields.Boolean:
-    return fields.Boolean(truthy={True}, falsy={False}, error_messages={**MESSAGES, "invalid": "must be true or false"}, **kw)
+    return fields.Boolean(
+        truthy={True}, falsy={False}, error_messages={**MESSAGES, "invalid": "must be true or false"}, **kw
+    )
 
 
 class IntakeOrderSchema(engine_schemas.OrderSchema):
@@ -95,7 +97,11 @@ class ChannelSchema(Schema):
         for i, link in enumerate(links):
             if isinstance(link, str):
                 continue
-            found = ChannelSourceSchema().validate(link) if isinstance(link, dict) else {"_schema": ["must be a code or an object"]}
+            found = (
+                ChannelSourceSchema().validate(link)
+                if isinstance(link, dict)
+                else {"_schema": ["must be a code or an object"]}
+            )
             if found:
                 errors[i] = found
         if errors:
@@ -120,14 +126,17 @@ class StockMessageSchema(Schema):
     mode = _choice(*STOCK_MODES, required=True)
     source = _text(load_default=None, allow_none=True)
     reference = _text(load_default=None, allow_none=True)
-    items = fields.List(fields.Nested(StockItemSchema), required=True,
-                        error_messages={**MESSAGES, "invalid": "must be a list"})
+    items = fields.List(
+        fields.Nested(StockItemSchema), required=True, error_messages={**MESSAGES, "invalid": "must be a list"}
+    )
 
     @validates_schema
     def check_size(self, data: dict, **_: Any) -> None:
         items = data.get("items", [])
         if len(items) > MAX_STOCK_ITEMS:
-            raise ValidationError({"items": [f"holds {len(items)} items; a message may hold at most {MAX_STOCK_ITEMS}"]})
+            raise ValidationError(
+                {"items": [f"holds {len(items)} items; a message may hold at most {MAX_STOCK_ITEMS}"]}
+            )
 
 
 _INTAKE = IntakeOrderSchema()  # built once: marshmallow copies every nested field on construction
@@ -139,7 +148,9 @@ def load_intake_order(doc: Any) -> tuple[Order, dict[str, Any]]:
 
 def load_stock_message(doc: Any) -> dict[str, Any]:
     if isinstance(doc, dict) and isinstance(doc.get("items"), list) and len(doc["items"]) > MAX_STOCK_ITEMS:
-        raise InvalidInput([FieldError("items", f"holds {len(doc['items'])} items; a message may hold at most {MAX_STOCK_ITEMS}")])
+        raise InvalidInput(
+            [FieldError("items", f"holds {len(doc['items'])} items; a message may hold at most {MAX_STOCK_ITEMS}")]
+        )
     extra = _item_errors(doc)
     try:
         message = _load(StockMessageSchema(), doc)

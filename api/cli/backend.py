@@ -23,7 +23,9 @@ from oms.service.app import Oms
 REFUSED = 1
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON on stdout.")
-channel_option = click.option("--channel", default=None, help="The order's sales channel (when ids repeat across channels).")
+channel_option = click.option(
+    "--channel", default=None, help="The order's sales channel (when ids repeat across channels)."
+)
 
 
 def open_oms(check_schema: bool = True) -> Oms:

@@ -29,17 +29,41 @@ from oms.service.views import order_view
 
 BERLIN = {"lat": 52.52, "lon": 13.405, "country": "DE", "postcode": "10178"}
 MORE_ORDERS = [
-    {"id": "ORD-1009", "channel": "pos", "delivery": {"method": "ship", "address": BERLIN},
-     "lines": [{"id": "1", "sku": "HEADPHONES", "quantity": 60, "unit_price": 129.0}]},
-    {"id": "ORD-1010", "channel": "store", "delivery": {"method": "pickup", "pickup_source": "ST-HAM"},
-     "lines": [{"id": "1", "sku": "BOOK-PYTHON", "quantity": 1, "unit_price": 39.0},
-               {"id": "2", "sku": "SNEAKER-42", "quantity": 1, "unit_price": 89.0}]},
-    {"id": "ORD-1011", "channel": "web", "delivery": {"method": "ship", "address": BERLIN},
-     "lines": [{"id": "1", "sku": "JEANS-32", "quantity": 1, "unit_price": 59.0},
-               {"id": "2", "sku": "MUG-SET", "quantity": 1, "unit_price": 25.0}]},
-    {"id": "ORD-1012", "channel": "web", "type": "exchange", "original_order_id": "ORD-1001",
-     "delivery": {"method": "ship", "address": {"lat": 48.1351, "lon": 11.582, "country": "DE", "postcode": "80331"}},
-     "lines": [{"id": "1", "sku": "TSHIRT-M", "quantity": 1, "unit_price": 0.0}]},
+    {
+        "id": "ORD-1009",
+        "channel": "pos",
+        "delivery": {"method": "ship", "address": BERLIN},
+        "lines": [{"id": "1", "sku": "HEADPHONES", "quantity": 60, "unit_price": 129.0}],
+    },
+    {
+        "id": "ORD-1010",
+        "channel": "store",
+        "delivery": {"method": "pickup", "pickup_source": "ST-HAM"},
+        "lines": [
+            {"id": "1", "sku": "BOOK-PYTHON", "quantity": 1, "unit_price": 39.0},
+            {"id": "2", "sku": "SNEAKER-42", "quantity": 1, "unit_price": 89.0},
+        ],
+    },
+    {
+        "id": "ORD-1011",
+        "channel": "web",
+        "delivery": {"method": "ship", "address": BERLIN},
+        "lines": [
+            {"id": "1", "sku": "JEANS-32", "quantity": 1, "unit_price": 59.0},
+            {"id": "2", "sku": "MUG-SET", "quantity": 1, "unit_price": 25.0},
+        ],
+    },
+    {
+        "id": "ORD-1012",
+        "channel": "web",
+        "type": "exchange",
+        "original_order_id": "ORD-1001",
+        "delivery": {
+            "method": "ship",
+            "address": {"lat": 48.1351, "lon": 11.582, "country": "DE", "postcode": "80331"},
+        },
+        "lines": [{"id": "1", "sku": "TSHIRT-M", "quantity": 1, "unit_price": 0.0}],
+    },
 ]
 
 
@@ -48,8 +72,12 @@ def _sample(name: str) -> str:
 
 
 @click.command("demo")
-@click.option("--keep", type=click.Path(dir_okay=False), default=None,
-              help="Keep the demo database in this SQLite file instead of a throwaway one.")
+@click.option(
+    "--keep",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Keep the demo database in this SQLite file instead of a throwaway one.",
+)
 def demo(keep: str | None) -> None:
     """Run the whole order flow on the sample network and print each order's timeline."""
     started = time.perf_counter()
@@ -63,8 +91,11 @@ def demo(keep: str | None) -> None:
             _run(app)
         finally:
             app.db.dispose()
-    console.print(f"[dim]demo finished in {time.perf_counter() - started:.1f} s"
-                  + (f"; database kept in {keep}" if keep else "") + "[/]")
+    console.print(
+        f"[dim]demo finished in {time.perf_counter() - started:.1f} s"
+        + (f"; database kept in {keep}" if keep else "")
+        + "[/]"
+    )
 
 
 def _run(app: Oms) -> None:
@@ -82,14 +113,17 @@ def _run(app: Oms) -> None:
 
 
 def _requests(app: Oms, number: str, method: str | None = None) -> list[dict]:
-    return [r for r in order_view(app, number)["shipment_requests"]
-            if r["status"] not in ("SHIPPED", "CANCELLED", "COLLECTED") and (method is None or r["method"] == method)]
+    return [
+        r
+        for r in order_view(app, number)["shipment_requests"]
+        if r["status"] not in ("SHIPPED", "CANCELLED", "COLLECTED") and (method is None or r["method"] == method)
+    ]
 
 
 def _fulfil(app: Oms) -> None:
     """The sources' part: what warehouses, stores and customers report back."""
     for number in ("ORD-1001", "ORD-1002", "ORD-1003"):
-        for i, req in enumerate(_requests(app, number)):
+        for req in _requests(app, number):
             ff.acknowledge(app, req["request_id"], actor=req["source"])
             ff.pick(app, req["request_id"], actor=req["source"])
             ff.pack(app, req["request_id"], actor=req["source"])
@@ -102,9 +136,17 @@ def _fulfil(app: Oms) -> None:
         ff.collect(app, ispu["request_id"], actor=ispu["source"])
     declined = _requests(app, "ORD-1008")[0]
     ff.acknowledge(app, declined["request_id"], actor=declined["source"])
-    ff.decline(app, declined["request_id"], {declined["items"][0]["line_id"]: None}, note="shelf empty",
-               actor=declined["source"])
+    ff.decline(
+        app,
+        declined["request_id"],
+        {declined["items"][0]["line_id"]: None},
+        note="shelf empty",
+        actor=declined["source"],
+    )
     cancel_order(app, "ORD-1011", actor="customer service")
-    restock = update_stock(app, {"mode": "ADJUST", "source": "WH-FRA", "reference": "PO-4711",
-                                 "items": [{"sku": "SOFA-3", "quantity": 2}]}, actor="WH-FRA")
+    restock = update_stock(
+        app,
+        {"mode": "ADJUST", "source": "WH-FRA", "reference": "PO-4711", "items": [{"sku": "SOFA-3", "quantity": 2}]},
+        actor="WH-FRA",
+    )
     console.print(f"restocked SOFA-3 at WH-FRA: {restock.resourced} waiting order(s) sourced again")

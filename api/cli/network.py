@@ -29,8 +29,13 @@ def load(files: tuple[str, ...], as_json: bool) -> None:
     app = open_oms()
     with reported(", ".join(display_name(p) for p in files)):
         loaded = catalog.load_network(app, doc)
-    summary = {"sources": loaded.sources, "products": loaded.products, "channels": loaded.channels,
-               "stock_rows_changed": loaded.stock.changed, "orders_resourced": loaded.stock.resourced}
+    summary = {
+        "sources": loaded.sources,
+        "products": loaded.products,
+        "channels": loaded.channels,
+        "stock_rows_changed": loaded.stock.changed,
+        "orders_resourced": loaded.stock.resourced,
+    }
     if as_json:
         emit({**summary, "warnings": loaded.stock.warnings})
         return

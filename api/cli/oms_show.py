@@ -26,13 +26,17 @@ def print_order(doc: dict[str, Any], with_timeline: bool = True) -> None:
     for r in doc["shipment_requests"]:
         items = ", ".join(f"{i['sku']} x{i['quantity']} ({i['status'].lower()})" for i in r["items"]) or "-"
         parcel = f" {r['carrier']} {r['tracking']}" if r.get("tracking") else ""
-        console.print(f"  request {r['request_id']}: {r['method']} from {r['source']} to {r['destination']}, "
-                      f"{r['status']}{parcel}: {items}")
+        console.print(
+            f"  request {r['request_id']}: {r['method']} from {r['source']} to {r['destination']}, "
+            f"{r['status']}{parcel}: {items}"
+        )
     if with_timeline:
         for event in doc.get("timeline", []):
             what = event["entity"] if event["entity"] == "order" else f"{event['entity']} {event['id']}"
             qty = f" x{event['quantity']}" if event.get("quantity") else ""
             frm = f"{event['from']} -> " if event["from"] else ""
             note = f" ({event['note']})" if event.get("note") else ""
-            console.print(f"  [dim]{event['at'][11:19]}[/] {what}{qty}: {frm}{event['to']}"
-                          f"{'/' + event['reason'] if event['reason'] else ''} by {event['actor']}{note}")
+            console.print(
+                f"  [dim]{event['at'][11:19]}[/] {what}{qty}: {frm}{event['to']}"
+                f"{'/' + event['reason'] if event['reason'] else ''} by {event['actor']}{note}"
+            )

@@ -44,9 +44,13 @@ def place(file: str, as_json: bool) -> None:
     for where, doc in docs:
         with reported(where):
             placed = service.place_order(app, doc, actor="cli")
-        result = {"order_id": placed.order_id, "channel": placed.channel, "status": placed.status.value
-                  if hasattr(placed.status, "value") else placed.status, "reason": placed.reason,
-                  "created": placed.created}
+        result = {
+            "order_id": placed.order_id,
+            "channel": placed.channel,
+            "status": placed.status.value if hasattr(placed.status, "value") else placed.status,
+            "reason": placed.reason,
+            "created": placed.created,
+        }
         if as_json:
             click.echo(json.dumps(result))
         else:

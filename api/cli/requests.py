@@ -1,4 +1,4 @@
-"""``oms requests``: what sources report on their shipment requests (ack, pick, pack, ship, decline, receive, collect)."""
+"""``oms requests``: what sources report on their requests (ack, pick, pack, ship, decline, receive, collect)."""
 
 from __future__ import annotations
 
@@ -31,17 +31,29 @@ def list_(source: str | None, status: str | None, as_json: bool) -> None:
         return
     for r in docs:
         items = ", ".join(f"{i['line_id']}:{i['sku']} x{i['quantity']} {i['status']}" for i in r["items"])
-        click.echo(f"{r['request_id']:>5} {r['method']:<10} {r['source']:<8} {r['status']:<12} "
-                   f"{r['channel']}/{r['order_id']}  {items}")
+        click.echo(
+            f"{r['request_id']:>5} {r['method']:<10} {r['source']:<8} {r['status']:<12} "
+            f"{r['channel']}/{r['order_id']}  {items}"
+        )
 
 
 def _report(done: StepDone, as_json: bool) -> None:
     if as_json:
-        emit({"request_id": done.request_id, "request_status": done.request_status, "order_id": done.order_id,
-              "channel": done.channel, "order_status": done.order_status, "order_reason": done.order_reason})
+        emit(
+            {
+                "request_id": done.request_id,
+                "request_status": done.request_status,
+                "order_id": done.order_id,
+                "channel": done.channel,
+                "order_status": done.order_status,
+                "order_reason": done.order_reason,
+            }
+        )
     else:
-        click.echo(f"request {done.request_id}: {done.request_status}; "
-                   f"order {done.channel}/{done.order_id} {done.order_status}/{done.order_reason}")
+        click.echo(
+            f"request {done.request_id}: {done.request_status}; "
+            f"order {done.channel}/{done.order_id} {done.order_status}/{done.order_reason}"
+        )
 
 
 def _simple(name: str, step: Callable[..., StepDone], help_text: str) -> None:

@@ -27,12 +27,18 @@ def update(file: str, as_json: bool) -> None:
     app = open_oms()
     with reported(name):
         result = update_stock(app, doc, actor="cli")
-    summary = {"changed": result.changed, "unchanged": result.unchanged, "orders_resourced": result.resourced,
-               "warnings": result.warnings}
+    summary = {
+        "changed": result.changed,
+        "unchanged": result.unchanged,
+        "orders_resourced": result.resourced,
+        "warnings": result.warnings,
+    }
     if as_json:
         emit(summary)
         return
-    click.echo(f"{result.changed} row(s) changed, {result.unchanged} unchanged, {result.resourced} order(s) sourced again")
+    click.echo(
+        f"{result.changed} row(s) changed, {result.unchanged} unchanged, {result.resourced} order(s) sourced again"
+    )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
 
@@ -56,12 +62,15 @@ def show(sku: str | None, history: bool, as_json: bool) -> None:
         table.add_column(column, justify="left" if column in ("sku", "source") else "right")
     for row in doc["rows"]:
         available = "unlimited" if row["unlimited"] else str(row["available"])
-        table.add_row(row["sku"], row["source"], str(row["on_hand"]), str(row["reserved"]),
-                      str(row["safety_stock"]), available)
+        table.add_row(
+            row["sku"], row["source"], str(row["on_hand"]), str(row["reserved"]), str(row["safety_stock"]), available
+        )
     console.print(table)
     for k, channels in doc["sellable"].items():
         figures = ", ".join(f"{c} {'∞' if v is None else v}" for c, v in channels.items())
         console.print(f"sellable {k}: {figures}")
     for h in doc.get("history", []):
-        console.print(f"  {h['at']} {h['source']} on hand {h['on_hand']} ({h['on_hand_delta']:+d}), "
-                      f"reserved {h['reserved']} ({h['reserved_delta']:+d}) {h['cause']} {h['reference'] or ''}")
+        console.print(
+            f"  {h['at']} {h['source']} on hand {h['on_hand']} ({h['on_hand_delta']:+d}), "
+            f"reserved {h['reserved']} ({h['reserved_delta']:+d}) {h['cause']} {h['reference'] or ''}"
+        )

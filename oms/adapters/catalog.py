@@ -41,15 +41,19 @@ class CatalogRepository:
         """Known products among ``skus`` (unknown SKUs are physical, managed, not backorderable)."""
         missing = sorted({sku for sku in skus if sku not in snapshot.products})
         if missing:
-            found = {row.sku: _product(row) for row in self.session.execute(select(t.products).where(t.products.c.sku.in_(missing)))}
+            found = {
+                row.sku: _product(row)
+                for row in self.session.execute(select(t.products).where(t.products.c.sku.in_(missing)))
+            }
             for sku in missing:
                 snapshot.products[sku] = found.get(sku)
         return {sku: p for sku in skus if (p := snapshot.products.get(sku)) is not None}
 
     def bump(self) -> None:
         self._snapshot = None
-        self.session.execute(update(t.catalog_state).where(t.catalog_state.c.id == 1)
-                             .values(version=t.catalog_state.c.version + 1))
+        self.session.execute(
+            update(t.catalog_state).where(t.catalog_state.c.id == 1).values(version=t.catalog_state.c.version + 1)
+        )
 
     # -- writing (network load) ----------------------------------------------------------------------
 
@@ -68,8 +72,9 @@ class CatalogRepository:
     def link_sources(self, channel: str, links: list[tuple[str, int]]) -> None:
         self.session.execute(delete(t.channel_sources).where(t.channel_sources.c.channel == channel))
         if links:
-            self.session.execute(insert(t.channel_sources),
-                                 [{"channel": channel, "source": code, "priority": p} for code, p in links])
+            self.session.execute(
+                insert(t.channel_sources), [{"channel": channel, "source": code, "priority": p} for code, p in links]
+            )
 
     def source_codes(self) -> list[str]:
         return list(self.session.scalars(select(t.sources.c.code).order_by(t.sources.c.code)))
@@ -82,20 +87,28 @@ class CatalogRepository:
 
     def add_ruleset(self, name: str, text: str, checksum: str, actor: str, now: datetime) -> int:
         r = t.rulesets.c
-        latest = self.session.execute(select(r.version, r.checksum).where(r.name == name)
-                                      .order_by(r.version.desc()).limit(1)).first()
+        latest = self.session.execute(
+            select(r.version, r.checksum).where(r.name == name).order_by(r.version.desc()).limit(1)
+        ).first()
         if latest is not None and latest.checksum == checksum:
             return int(latest.version)
         version = (latest.version if latest else 0) + 1
-        self.session.execute(insert(t.rulesets).values(name=name, version=version, text=text, checksum=checksum,
-                                                       created_at=now, created_by=actor))
+        self.session.execute(
+            insert(t.rulesets).values(
+                name=name, version=version, text=text, checksum=checksum, created_at=now, created_by=actor
+            )
+        )
         return version
 
     def activate_ruleset(self, channel: str, name: str | None, version: int | None, actor: str, now: datetime) -> None:
-        self.session.execute(update(t.channels).where(t.channels.c.code == channel)
-                             .values(ruleset_name=name, ruleset_version=version))
-        self.session.execute(insert(t.ruleset_activations).values(channel=channel, name=name, version=version,
-                                                                  activated_at=now, actor=actor))
+        self.session.execute(
+            update(t.channels).where(t.channels.c.code == channel).values(ruleset_name=name, ruleset_version=version)
+        )
+        self.session.execute(
+            insert(t.ruleset_activations).values(
+                channel=channel, name=name, version=version, activated_at=now, actor=actor
+            )
+        )
         self.bump()
 
     # -- reading ------------------------------------------------------------------------------------------
@@ -106,26 +119,43 @@ class CatalogRepository:
     def _channels(self) -> dict[str, Channel]:
         links: dict[str, list[tuple[str, int]]] = {}
         cs = t.channel_sources.c
-        for row in self.session.execute(select(cs.channel, cs.source, cs.priority).order_by(cs.channel, cs.priority, cs.source)):
+        for row in self.session.execute(
+            select(cs.channel, cs.source, cs.priority).order_by(cs.channel, cs.priority, cs.source)
+        ):
             links.setdefault(row.channel, []).append((row.source, row.priority))
         out = {}
         for row in self.session.execute(select(t.channels)):
             ruleset = (row.ruleset_name, row.ruleset_version) if row.ruleset_name else None
-            out[row.code] = Channel(row.code, row.name, row.backorders, row.sourcing_mode, row.strategy,
-                                    row.backorder_exception_days, row.low_stock_threshold, ruleset,
-                                    tuple(links.get(row.code, ())))
+            out[row.code] = Channel(
+                row.code,
+                row.name,
+                row.backorders,
+                row.sourcing_mode,
+                row.strategy,
+                row.backorder_exception_days,
+                row.low_stock_threshold,
+                ruleset,
+                tuple(links.get(row.code, ())),
+            )
         return out
 
 
 def _source(row: Any) -> Source:
     return Source(
-        code=row.code, name=row.name, type=row.type, enabled=row.enabled, priority=row.priority,
+        code=row.code,
+        name=row.name,
+        type=row.type,
+        enabled=row.enabled,
+        priority=row.priority,
         location=Location(row.lat, row.lon, row.country, row.postcode),
-        capabilities=frozenset(row.capabilities), costs=Costs(row.cost_fixed, row.cost_per_km, row.cost_per_unit),
-        tags=frozenset(row.tags), attributes=dict(row.attributes),
+        capabilities=frozenset(row.capabilities),
+        costs=Costs(row.cost_fixed, row.cost_per_km, row.cost_per_unit),
+        tags=frozenset(row.tags),
+        attributes=dict(row.attributes),
     )
 
 
 def _product(row: Any) -> CatalogProduct:
-    return CatalogProduct(row.sku, row.type, row.manage_stock, row.backorders, row.price_adjustable,
-                          tuple(row.tags), dict(row.attributes))
+    return CatalogProduct(
+        row.sku, row.type, row.manage_stock, row.backorders, row.price_adjustable, tuple(row.tags), dict(row.attributes)
+    )

@@ -57,8 +57,9 @@ def _engine(url: URL) -> Engine:
         return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=False)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
-                           pool_size=10, max_overflow=10)
+    engine = create_engine(
+        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}, pool_size=10, max_overflow=10
+    )
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

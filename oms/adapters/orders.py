@@ -52,7 +52,9 @@ class OrderRepository:
         return order
 
     def by_request(self, request_id: int, lock: bool = False) -> Order:
-        order_id = self.session.scalar(select(t.shipment_requests.c.order_id).where(t.shipment_requests.c.id == request_id))
+        order_id = self.session.scalar(
+            select(t.shipment_requests.c.order_id).where(t.shipment_requests.c.id == request_id)
+        )
         if order_id is None:
             raise NotFound(f"no shipment request {request_id}")
         return self.get(order_id, lock)
@@ -62,9 +64,14 @@ class OrderRepository:
         p = t.line_parts.c
         reasons = set(WAITING_REASONS) if include_new else set(WAITING_REASONS) - {"INITIALORDER"}
         waiting = or_(p.status == LineStatus.RESOURCED, and_(p.status == LineStatus.NEW, p.reason.in_(reasons)))
-        stmt = (select(t.orders.c.id).join(t.line_parts, t.line_parts.c.order_id == t.orders.c.id).where(waiting)
-                .where(t.orders.c.status.notin_(["ONHOLD", "ERROR"]))
-                .group_by(t.orders.c.id, t.orders.c.placed_at).order_by(t.orders.c.placed_at, t.orders.c.id))
+        stmt = (
+            select(t.orders.c.id)
+            .join(t.line_parts, t.line_parts.c.order_id == t.orders.c.id)
+            .where(waiting)
+            .where(t.orders.c.status.notin_(["ONHOLD", "ERROR"]))
+            .group_by(t.orders.c.id, t.orders.c.placed_at)
+            .order_by(t.orders.c.placed_at, t.orders.c.id)
+        )
         if skus is not None:
             stmt = stmt.where(p.sku.in_(sorted(set(skus))))
         return list(self.session.scalars(stmt))

@@ -28,19 +28,28 @@ def start_mappers() -> None:
     _mapped = True
     mapper_registry.map_imperatively(ShipmentRequest, t.shipment_requests)
     mapper_registry.map_imperatively(OrderLine, t.order_lines)
-    mapper_registry.map_imperatively(LinePart, t.line_parts, properties={
-        "request": relationship(ShipmentRequest, foreign_keys=[t.line_parts.c.request_id]),
-        "handover": relationship(ShipmentRequest, foreign_keys=[t.line_parts.c.handover_id]),
-        "via": relationship(ShipmentRequest, foreign_keys=[t.line_parts.c.via_id]),
-    })
-    mapper_registry.map_imperatively(Order, t.orders, properties={
-        "lines": relationship(OrderLine, order_by=t.order_lines.c.position, cascade="all, delete-orphan",
-                              lazy="selectin"),
-        "requests": relationship(ShipmentRequest, order_by=t.shipment_requests.c.id,
-                                 cascade="all, delete-orphan", lazy="selectin"),
-        "parts": relationship(LinePart, order_by=t.line_parts.c.id, cascade="all, delete-orphan",
-                              lazy="selectin"),
-    })
+    mapper_registry.map_imperatively(
+        LinePart,
+        t.line_parts,
+        properties={
+            "request": relationship(ShipmentRequest, foreign_keys=[t.line_parts.c.request_id]),
+            "handover": relationship(ShipmentRequest, foreign_keys=[t.line_parts.c.handover_id]),
+            "via": relationship(ShipmentRequest, foreign_keys=[t.line_parts.c.via_id]),
+        },
+    )
+    mapper_registry.map_imperatively(
+        Order,
+        t.orders,
+        properties={
+            "lines": relationship(
+                OrderLine, order_by=t.order_lines.c.position, cascade="all, delete-orphan", lazy="selectin"
+            ),
+            "requests": relationship(
+                ShipmentRequest, order_by=t.shipment_requests.c.id, cascade="all, delete-orphan", lazy="selectin"
+            ),
+            "parts": relationship(LinePart, order_by=t.line_parts.c.id, cascade="all, delete-orphan", lazy="selectin"),
+        },
+    )
     _enums(Order, "status", OrderStatus)
     _enums(LinePart, "status", LineStatus)
     _enums(ShipmentRequest, "status", RequestStatus)

@@ -38,12 +38,20 @@ class Change:
 
 
 _RETURNED = (s.on_hand, s.reserved, s.safety_stock, s.unlimited)
-_MOVE = (update(t.stock).where(s.source == bindparam("m_source"), s.sku == bindparam("m_sku"))
-         .values(on_hand=s.on_hand + bindparam("m_on_hand"), reserved=s.reserved + bindparam("m_reserved"),
-                 updated_at=bindparam("m_at")).returning(*_RETURNED))
+_MOVE = (
+    update(t.stock)
+    .where(s.source == bindparam("m_source"), s.sku == bindparam("m_sku"))
+    .values(
+        on_hand=s.on_hand + bindparam("m_on_hand"),
+        reserved=s.reserved + bindparam("m_reserved"),
+        updated_at=bindparam("m_at"),
+    )
+    .returning(*_RETURNED)
+)
 # Lowering what is available only if it is still there afterwards: the no-oversell guard.
-_CHECKED_MOVE = _MOVE.where(or_(s.unlimited, s.on_hand + bindparam("m_on_hand") - s.safety_stock - s.reserved
-                                - bindparam("m_reserved") >= 0))
+_CHECKED_MOVE = _MOVE.where(
+    or_(s.unlimited, s.on_hand + bindparam("m_on_hand") - s.safety_stock - s.reserved - bindparam("m_reserved") >= 0)
+)
 _ROWS = select(s.source, s.sku, *_RETURNED).where(s.sku.in_(bindparam("skus", expanding=True)))
 _LOCKED_ROWS = _ROWS.order_by(s.source, s.sku).with_for_update()
 
@@ -76,8 +84,13 @@ class StockRepository:
 
     def _apply(self, change: Change, reference: str, now: datetime) -> None:
         lowers = change.on_hand - change.reserved < 0
-        params = {"m_source": change.source, "m_sku": change.sku, "m_on_hand": change.on_hand,
-                  "m_reserved": change.reserved, "m_at": now}
+        params = {
+            "m_source": change.source,
+            "m_sku": change.sku,
+            "m_on_hand": change.on_hand,
+            "m_reserved": change.reserved,
+            "m_at": now,
+        }
         row = self.session.execute(_CHECKED_MOVE if change.checked and lowers else _MOVE, params).first()
         if row is None:
             if change.checked and lowers:
@@ -85,24 +98,54 @@ class StockRepository:
             if not change.create:
                 return
             row = (change.on_hand, change.reserved, 0, False)
-            self.session.execute(insert(t.stock).values(source=change.source, sku=change.sku, on_hand=row[0],
-                                                        reserved=row[1], safety_stock=0, unlimited=False,
-                                                        updated_at=now))
-        self.record(change.source, change.sku, change.on_hand, change.reserved, tuple(row), change.cause, reference, now)
+            self.session.execute(
+                insert(t.stock).values(
+                    source=change.source,
+                    sku=change.sku,
+                    on_hand=row[0],
+                    reserved=row[1],
+                    safety_stock=0,
+                    unlimited=False,
+                    updated_at=now,
+                )
+            )
+        self.record(
+            change.source, change.sku, change.on_hand, change.reserved, tuple(row), change.cause, reference, now
+        )
 
-    def record(self, source: str, sku: str, on_hand_delta: int, reserved_delta: int, after: tuple, cause: str,
-               reference: str | None, now: datetime, before: tuple | None = None) -> None:
+    def record(
+        self,
+        source: str,
+        sku: str,
+        on_hand_delta: int,
+        reserved_delta: int,
+        after: tuple,
+        cause: str,
+        reference: str | None,
+        now: datetime,
+        before: tuple | None = None,
+    ) -> None:
         on_hand, reserved, safety, unlimited = after
         if before is None:
             before = (on_hand - on_hand_delta, reserved - reserved_delta, safety, unlimited)
         self.before.setdefault((source, sku), tuple(before))  # type: ignore[arg-type]
         if sku in self.known:
             self.known[sku][source] = (on_hand, reserved, safety, unlimited)
-        self.history.append({
-            "source": source, "sku": sku, "on_hand_delta": on_hand_delta, "reserved_delta": reserved_delta,
-            "on_hand": on_hand, "reserved": reserved, "safety_stock": safety, "unlimited": unlimited,
-            "cause": cause, "reference": reference, "at": now,
-        })
+        self.history.append(
+            {
+                "source": source,
+                "sku": sku,
+                "on_hand_delta": on_hand_delta,
+                "reserved_delta": reserved_delta,
+                "on_hand": on_hand,
+                "reserved": reserved,
+                "safety_stock": safety,
+                "unlimited": unlimited,
+                "cause": cause,
+                "reference": reference,
+                "at": now,
+            }
+        )
 
     def current(self, skus: list[str]) -> dict[tuple[str, str], tuple[int, int, int, bool]]:
         """Every row of ``skus`` as this transaction leaves it (read again only for SKUs not seen whole)."""
@@ -111,10 +154,9 @@ class StockRepository:
             self.rows(missing)
         return {(source, sku): row for sku in skus for source, row in self.known[sku].items()}
 
-    def flush_history(self) -> None:
-        if self.history:
-            self.session.execute(insert(t.stock_history), self.history)
-            self.history = []
+    def take_history(self) -> list[dict]:
+        history, self.history = self.history, []
+        return history
 
 
 def _combine(moves: Iterable[StockMove]) -> dict[tuple[str, str], Change]:

@@ -21,12 +21,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-metadata = MetaData(naming_convention={
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-})
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
 
 
 class UtcDateTime(TypeDecorator):
@@ -51,13 +53,15 @@ def code(name: str, *args: object, **kw: object) -> Column:
 
 
 catalog_state = Table(
-    "catalog_state", metadata,
+    "catalog_state",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("version", Integer, nullable=False),
 )
 
 sources = Table(
-    "sources", metadata,
+    "sources",
+    metadata,
     code("code", primary_key=True),
     Column("name", String(200), nullable=False, default=""),
     Column("type", String(16), nullable=False),
@@ -76,7 +80,8 @@ sources = Table(
 )
 
 products = Table(
-    "products", metadata,
+    "products",
+    metadata,
     code("sku", primary_key=True),
     Column("type", String(16), nullable=False),
     Column("manage_stock", Boolean, nullable=False),
@@ -87,7 +92,8 @@ products = Table(
 )
 
 channels = Table(
-    "channels", metadata,
+    "channels",
+    metadata,
     code("code", primary_key=True),
     Column("name", String(200), nullable=False),
     Column("backorders", Boolean),
@@ -100,14 +106,16 @@ channels = Table(
 )
 
 channel_sources = Table(
-    "channel_sources", metadata,
+    "channel_sources",
+    metadata,
     code("channel", ForeignKey("channels.code", ondelete="CASCADE"), primary_key=True),
     code("source", ForeignKey("sources.code"), primary_key=True),
     Column("priority", Integer, nullable=False),
 )
 
 rulesets = Table(
-    "rulesets", metadata,
+    "rulesets",
+    metadata,
     code("name", primary_key=True),
     Column("version", Integer, primary_key=True),
     Column("text", Text, nullable=False),
@@ -117,7 +125,8 @@ rulesets = Table(
 )
 
 ruleset_activations = Table(
-    "ruleset_activations", metadata,
+    "ruleset_activations",
+    metadata,
     Column("id", Integer, primary_key=True),
     code("channel", nullable=False),
     code("name"),
@@ -127,7 +136,8 @@ ruleset_activations = Table(
 )
 
 stock = Table(
-    "stock", metadata,
+    "stock",
+    metadata,
     code("source", ForeignKey("sources.code"), primary_key=True),
     code("sku", primary_key=True),
     Column("on_hand", Integer, nullable=False),
@@ -139,7 +149,8 @@ stock = Table(
 )
 
 stock_history = Table(
-    "stock_history", metadata,
+    "stock_history",
+    metadata,
     Column("id", Integer, primary_key=True),
     code("source", nullable=False),
     code("sku", nullable=False),
@@ -156,7 +167,8 @@ stock_history = Table(
 )
 
 orders = Table(
-    "orders", metadata,
+    "orders",
+    metadata,
     Column("id", Integer, primary_key=True),
     code("channel", nullable=False),
     code("number", nullable=False),
@@ -179,7 +191,8 @@ orders = Table(
 )
 
 order_lines = Table(
-    "order_lines", metadata,
+    "order_lines",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True),
     code("line_id", nullable=False),
@@ -196,7 +209,8 @@ order_lines = Table(
 )
 
 shipment_requests = Table(
-    "shipment_requests", metadata,
+    "shipment_requests",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True),
     code("source", nullable=False),
@@ -212,7 +226,8 @@ shipment_requests = Table(
 )
 
 line_parts = Table(
-    "line_parts", metadata,
+    "line_parts",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True),
     code("line_id", nullable=False),
@@ -231,7 +246,8 @@ line_parts = Table(
 )
 
 status_history = Table(
-    "status_history", metadata,
+    "status_history",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("entity", String(16), nullable=False),
@@ -247,7 +263,8 @@ status_history = Table(
 )
 
 outbox = Table(
-    "outbox", metadata,
+    "outbox",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("topic", String(64), nullable=False),
     Column("key", String(120), nullable=False),

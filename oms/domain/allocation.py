@@ -42,8 +42,9 @@ class SourcingOutcome:
     cancelled: int = 0
 
 
-def apply_plan(order: Order, plan: Plan, parts: list[LinePart], unmanaged: set[tuple[str, str]],
-               ctx: Context) -> SourcingOutcome:
+def apply_plan(
+    order: Order, plan: Plan, parts: list[LinePart], unmanaged: set[tuple[str, str]], ctx: Context
+) -> SourcingOutcome:
     """Allocate ``parts`` (the waiting units the plan was made for) as ``plan`` says.
 
     ``unmanaged`` holds the (source, sku) pairs whose stock is not counted
@@ -96,39 +97,66 @@ def apply_plan(order: Order, plan: Plan, parts: list[LinePart], unmanaged: set[t
     return outcome
 
 
-def _new_request(order: Order, source: str, method: Method, destination: str, ctx: Context,
-                 status: RequestStatus = RequestStatus.NEW) -> ShipmentRequest:
+def _new_request(
+    order: Order, source: str, method: Method, destination: str, ctx: Context, status: RequestStatus = RequestStatus.NEW
+) -> ShipmentRequest:
     req = order.add_request(ShipmentRequest(source, method, destination, ctx.now, status))
     order.events.append(RequestCreated(order, req, ctx.now))
     order.record_request(req, None, Reason.SHIPMENTCREATED if status == RequestStatus.NEW else method.value, ctx)
     return req
 
 
-def _allocate(order: Order, part: LinePart, quantity: int, req: ShipmentRequest, kind: str, ispu, unmanaged,
-              outcome: SourcingOutcome, ctx: Context) -> None:
+def _allocate(
+    order: Order,
+    part: LinePart,
+    quantity: int,
+    req: ShipmentRequest,
+    kind: str,
+    ispu,
+    unmanaged,
+    outcome: SourcingOutcome,
+    ctx: Context,
+) -> None:
     source = req.source
     if kind == "virtual":
         order.move(part, quantity, L.SHIPPED, Reason.VIRTUAL, ctx, source=source, request=req)
         if (source, part.sku) not in unmanaged:
             outcome.moves.append(StockMove(source, part.sku, on_hand=-quantity, checked=True, cause="virtual"))
     elif kind == "pickup":
-        order.move(part, quantity, L.ITEM_PENDING_PICKING, Reason.SHIPMENTCREATED, ctx,
-                   source=source, request=req, reserved_at=source)
+        order.move(
+            part,
+            quantity,
+            L.ITEM_PENDING_PICKING,
+            Reason.SHIPMENTCREATED,
+            ctx,
+            source=source,
+            request=req,
+            reserved_at=source,
+        )
         outcome.moves.append(StockMove(source, part.sku, reserved=quantity, checked=True, cause="reserve"))
     else:
         handover = ispu() if ispu is not None else None
-        order.move(part, quantity, L.ALLOCATEDSHIP, Reason.SHIPMENTCREATED, ctx,
-                   source=source, request=req, handover=handover, reserved_at=source)
+        order.move(
+            part,
+            quantity,
+            L.ALLOCATEDSHIP,
+            Reason.SHIPMENTCREATED,
+            ctx,
+            source=source,
+            request=req,
+            handover=handover,
+            reserved_at=source,
+        )
         outcome.moves.append(StockMove(source, part.sku, reserved=quantity, checked=True, cause="reserve"))
     outcome.allocated += quantity
 
 
-def _wait(order: Order, queue: list[LinePart], quantity: int, reason: str, outcome: SourcingOutcome,
-          ctx: Context) -> None:
+def _wait(
+    order: Order, queue: list[LinePart], quantity: int, reason: str, outcome: SourcingOutcome, ctx: Context
+) -> None:
     for part, q in consume(queue, quantity):
         order.move(part, q, L.NEW, reason, ctx)
         outcome.waiting += q
-
 
 
 def record_preshipped(order: Order, managed: dict[str, bool], ctx: Context) -> None:

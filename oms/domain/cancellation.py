@@ -25,7 +25,9 @@ def cancel(order: Order, lines: dict[str, int | None] | None, reason: str, ctx: 
         raise Refused(f"order {order.number} is {order.status}; it cannot be cancelled")
     if lines is None:
         return _cancel_order(order, reason, ctx)
-    errors = [FieldError(f"lines.{lid}", "no such line") for lid in lines if lid not in {ln.line_id for ln in order.lines}]
+    errors = [
+        FieldError(f"lines.{lid}", "no such line") for lid in lines if lid not in {ln.line_id for ln in order.lines}
+    ]
     if errors:
         raise InvalidInput(errors)
     chosen: list[tuple[LinePart, int, str]] = []
@@ -35,14 +37,18 @@ def cancel(order: Order, lines: dict[str, int | None] | None, reason: str, ctx: 
         if bundle is not None:
             for sibling in order.lines:
                 if sibling.bundle == bundle and sibling.line_id not in lines:
-                    chosen.extend((p, q, Reason.ASSOCIATEDITEMCANCELLED) for p, q in _units(order, sibling.line_id, None))
+                    chosen.extend(
+                        (p, q, Reason.ASSOCIATEDITEMCANCELLED) for p, q in _units(order, sibling.line_id, None)
+                    )
     return _apply(order, chosen, reason, ctx)
 
 
 def _cancel_order(order: Order, reason: str, ctx: Context) -> int:
     busy = [r for r in order.requests if r.method == Method.ISPU and r.is_open and r.status != RequestStatus.NEW]
     if busy:
-        raise Refused(f"order {order.number}: ISPU request {busy[0].id} is {busy[0].status}; only NEW ones can be cancelled")
+        raise Refused(
+            f"order {order.number}: ISPU request {busy[0].id} is {busy[0].status}; only NEW ones can be cancelled"
+        )
     blocking = [p for p in order.parts if not p.is_final and not cancellable(p)]
     if blocking:
         raise Refused(f"order {order.number}: {_describe(blocking[0])}; decline or ship it first")
@@ -73,8 +79,9 @@ def _units(order: Order, line_id: str, quantity: int | None) -> list[tuple[LineP
     if want > have or (quantity is None and not ready):
         blocking = [p for p in open_parts if not cancellable(p)]
         why = _describe(blocking[0]) if blocking else f"line {line_id} has no open units"
-        raise Refused(f"order {order.number}: cannot cancel {want or 'any'} unit(s) of line {line_id}, "
-                      f"{have} can be: {why}")
+        raise Refused(
+            f"order {order.number}: cannot cancel {want or 'any'} unit(s) of line {line_id}, {have} can be: {why}"
+        )
     return list(consume(ready, want))
 
 

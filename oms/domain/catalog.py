@@ -65,8 +65,11 @@ class CatalogSnapshot:
         """The channel's sources, each with the channel's link priority."""
         cached = self._channel_sources.get(channel.code)
         if cached is None:
-            cached = [dataclasses.replace(self.sources[code], priority=priority)
-                      for code, priority in channel.links if code in self.sources]
+            cached = [
+                dataclasses.replace(self.sources[code], priority=priority)
+                for code, priority in channel.links
+                if code in self.sources
+            ]
             self._channel_sources[channel.code] = cached
         return cached
 

@@ -96,7 +96,10 @@ class OrderCreated(Event):
     def payload(self) -> dict[str, Any]:
         o = self.order
         return {
-            "order_id": o.number, "channel": o.channel, "type": o.type, "delivery": o.delivery_method,
+            "order_id": o.number,
+            "channel": o.channel,
+            "type": o.type,
+            "delivery": o.delivery_method,
             "lines": [{"line_id": ln.line_id, "sku": ln.sku, "quantity": ln.quantity} for ln in o.lines],
         }
 
@@ -115,7 +118,10 @@ class RequestCreated(Event):
     def payload(self) -> dict[str, Any]:
         r = self.request
         return {
-            "order_id": self.order.number, "request_id": r.id, "source": r.source, "method": r.method,
+            "order_id": self.order.number,
+            "request_id": r.id,
+            "source": r.source,
+            "method": r.method,
             "destination": r.destination,
             "lines": [{"line_id": p.line_id, "sku": p.sku, "quantity": p.quantity} for p in self.order.parts_of(r)],
         }
@@ -136,8 +142,12 @@ class ShipmentShipped(Event):
     def payload(self) -> dict[str, Any]:
         r = self.request
         return {
-            "order_id": self.order.number, "request_id": r.id, "source": r.source, "method": r.method,
-            "carrier": r.carrier, "tracking": r.tracking,
+            "order_id": self.order.number,
+            "request_id": r.id,
+            "source": r.source,
+            "method": r.method,
+            "carrier": r.carrier,
+            "tracking": r.tracking,
             "lines": [{"line_id": lid, "sku": sku, "quantity": q} for lid, sku, q in self.lines],
         }
 
@@ -156,8 +166,12 @@ class BackorderException(Event):
         return self.order.number
 
     def payload(self) -> dict[str, Any]:
-        return {"order_id": self.order.number, "line_id": self.line_id, "quantity": self.quantity,
-                "since": self.since.isoformat()}
+        return {
+            "order_id": self.order.number,
+            "line_id": self.line_id,
+            "quantity": self.quantity,
+            "since": self.since.isoformat(),
+        }
 
 
 @dataclass(slots=True)

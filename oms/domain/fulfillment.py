@@ -13,7 +13,7 @@ from oms.domain.events import Context, ShipmentShipped
 from oms.domain.order import LinePart, Order, StockMove, consume
 from oms.domain.requests import ShipmentRequest
 from oms.domain.statuses import LineStatus, Method, Reason, RequestStatus
-from oms.errors import InvalidInput, FieldError, Refused
+from oms.errors import FieldError, InvalidInput, Refused
 
 L = LineStatus
 R = RequestStatus
@@ -30,7 +30,9 @@ def acknowledge(order: Order, req: ShipmentRequest, ctx: Context) -> None:
 
 def pick(order: Order, req: ShipmentRequest, ctx: Context) -> None:
     if req.method == Method.ISPU:
-        missing = [p for p in order.incoming(req)] + [p for p in order.parts_of(req) if p.reason == Reason.PENDING_ARRIVAL]
+        missing = [p for p in order.incoming(req)] + [
+            p for p in order.parts_of(req) if p.reason == Reason.PENDING_ARRIVAL
+        ]
         if missing:
             lines = ", ".join(f"{p.quantity} of line {p.line_id}" for p in missing)
             raise Refused(f"shipment request {req.id}: {lines} not arrived at {req.source} yet")
@@ -51,8 +53,11 @@ def pack(order: Order, req: ShipmentRequest, ctx: Context) -> None:
 def ship(order: Order, req: ShipmentRequest, carrier: str, tracking: str, ctx: Context) -> None:
     """Every open unit of the request leaves its source (decline what cannot ship first)."""
     _physical_only(req, "shipped")
-    errors = [FieldError(name, "must not be empty") for name, value in (("carrier", carrier), ("tracking", tracking))
-              if not value or not value.strip()]
+    errors = [
+        FieldError(name, "must not be empty")
+        for name, value in (("carrier", carrier), ("tracking", tracking))
+        if not value or not value.strip()
+    ]
     if errors:
         raise InvalidInput(errors)
     _step(order, req, R.SHIPPED, ctx)
@@ -60,13 +65,23 @@ def ship(order: Order, req: ShipmentRequest, carrier: str, tracking: str, ctx: C
     shipped = []
     for part in _open(order, req, AT_SOURCE):
         shipped.append((part.line_id, part.sku, part.quantity))
-        order.moves.append(StockMove(req.source, part.sku, on_hand=-part.quantity, reserved=-part.quantity,
-                                     cause="ship"))
+        order.moves.append(
+            StockMove(req.source, part.sku, on_hand=-part.quantity, reserved=-part.quantity, cause="ship")
+        )
         if req.method == Method.STS:
             store = part.handover
             assert store is not None
-            order.move(part, part.quantity, L.ITEM_PENDING_PICKING, Reason.PENDING_ARRIVAL, ctx,
-                       request=store, source=store.source, reserved_at=None, via=req)
+            order.move(
+                part,
+                part.quantity,
+                L.ITEM_PENDING_PICKING,
+                Reason.PENDING_ARRIVAL,
+                ctx,
+                request=store,
+                source=store.source,
+                reserved_at=None,
+                via=req,
+            )
         else:
             order.move(part, part.quantity, L.SHIPPED, Reason.OSREPORT, ctx, reserved_at=None)
     order.events.append(ShipmentShipped(order, req, shipped, ctx.now))
@@ -75,13 +90,20 @@ def ship(order: Order, req: ShipmentRequest, carrier: str, tracking: str, ctx: C
 def receive(order: Order, req: ShipmentRequest, ctx: Context) -> None:
     """Ship-to-store units arrive at the pickup store: its stock holds them for the customer."""
     if req.method != Method.ISPU or not req.is_open:
-        raise Refused(f"shipment request {req.id} is a {req.method} request in {req.status}; only open ISPU requests receive goods")
-    arriving = [p for p in order.parts_of(req) if p.reason == Reason.PENDING_ARRIVAL and p.status == L.ITEM_PENDING_PICKING]
+        raise Refused(
+            f"shipment request {req.id} is {req.method} and {req.status}; only open ISPU requests receive goods"
+        )
+    arriving = [
+        p for p in order.parts_of(req) if p.reason == Reason.PENDING_ARRIVAL and p.status == L.ITEM_PENDING_PICKING
+    ]
     if not arriving:
         raise Refused(f"shipment request {req.id} has nothing in transit to {req.source}")
     for part in arriving:
-        order.moves.append(StockMove(req.source, part.sku, on_hand=part.quantity, reserved=part.quantity,
-                                     cause="ship_to_store_received"))
+        order.moves.append(
+            StockMove(
+                req.source, part.sku, on_hand=part.quantity, reserved=part.quantity, cause="ship_to_store_received"
+            )
+        )
         order.move(part, part.quantity, L.ITEM_PENDING_PICKING, Reason.ARRIVED, ctx, reserved_at=req.source)
 
 
@@ -90,13 +112,15 @@ def collect(order: Order, req: ShipmentRequest, ctx: Context) -> None:
         raise Refused(f"shipment request {req.id} is {req.method}; only ISPU requests are collected")
     _step(order, req, R.COLLECTED, ctx)
     for part in _open(order, req, (L.PICKREADY,)):
-        order.moves.append(StockMove(req.source, part.sku, on_hand=-part.quantity, reserved=-part.quantity,
-                                     cause="collect"))
+        order.moves.append(
+            StockMove(req.source, part.sku, on_hand=-part.quantity, reserved=-part.quantity, cause="collect")
+        )
         order.move(part, part.quantity, L.SHIPPED, Reason.COLLECTED, ctx, reserved_at=None)
 
 
-def decline(order: Order, req: ShipmentRequest, lines: dict[str, int | None] | None, note: str | None,
-            ctx: Context) -> list[LinePart]:
+def decline(
+    order: Order, req: ShipmentRequest, lines: dict[str, int | None] | None, note: str | None, ctx: Context
+) -> list[LinePart]:
     """The source cannot fulfil these units: PICKDECLINED, then RESOURCED without that source.
 
     ``lines`` maps line ids to a quantity (``None``: all of the line's units on
@@ -115,8 +139,11 @@ def decline(order: Order, req: ShipmentRequest, lines: dict[str, int | None] | N
         line = order.line(part.line_id)
         if req.source not in line.declined_sources:
             line.declined_sources = [*line.declined_sources, req.source]
-        resourced.append(order.move(declined, quantity, L.RESOURCED, Reason.RESOURCING, ctx,
-                                    source=None, request=None, handover=None))
+        resourced.append(
+            order.move(
+                declined, quantity, L.RESOURCED, Reason.RESOURCING, ctx, source=None, request=None, handover=None
+            )
+        )
     close_empty_requests(order, Reason.DECLINED, ctx, note)
     return resourced
 
@@ -129,8 +156,9 @@ def close_empty_requests(order: Order, reason: str, ctx: Context, note: str | No
             order.record_request(req, previous, reason, ctx, note)
 
 
-def _choose(order: Order, req: ShipmentRequest, candidates: list[LinePart],
-            lines: dict[str, int | None] | None) -> list[tuple[LinePart, int]]:
+def _choose(
+    order: Order, req: ShipmentRequest, candidates: list[LinePart], lines: dict[str, int | None] | None
+) -> list[tuple[LinePart, int]]:
     if lines is None:
         return [(p, p.quantity) for p in candidates]
     errors, chosen = [], []

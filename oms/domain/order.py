@@ -31,7 +31,7 @@ from oms.errors import NotFound
 
 ORDER_TYPES = ("normal", "exchange", "reshipment")
 L = LineStatus
-O = OrderStatus
+S = OrderStatus
 
 
 class OrderLine:
@@ -64,8 +64,15 @@ class OrderLine:
 class LinePart:
     """Some units of one line that share a status, a place and a request."""
 
-    def __init__(self, line_id: str, sku: str, quantity: int, since: datetime,
-                 status: LineStatus = L.NEW, reason: str | None = Reason.INITIALORDER) -> None:
+    def __init__(
+        self,
+        line_id: str,
+        sku: str,
+        quantity: int,
+        since: datetime,
+        status: LineStatus = L.NEW,
+        reason: str | None = Reason.INITIALORDER,
+    ) -> None:
         self.line_id = line_id
         self.sku = sku
         self.quantity = quantity
@@ -89,8 +96,17 @@ class LinePart:
         return self.status == L.RESOURCED or (self.status == L.NEW and self.reason in WAITING_REASONS)
 
     def _key(self) -> tuple:
-        return (self.line_id, self.status, self.reason, self.source, id(self.request), id(self.handover),
-                id(self.via), self.reserved_at, self.exception)
+        return (
+            self.line_id,
+            self.status,
+            self.reason,
+            self.source,
+            id(self.request),
+            id(self.handover),
+            id(self.via),
+            self.reserved_at,
+            self.exception,
+        )
 
     def __repr__(self) -> str:
         return f"<LinePart {self.line_id} x{self.quantity} {self.status}/{self.reason} at {self.source}>"
@@ -140,7 +156,7 @@ class Order:
         self.placed_at = ctx.now
         self.attributes = attributes or {}
         self.payload_hash = payload_hash
-        self.status = O.NEW
+        self.status = S.NEW
         self.reason: str | None = Reason.NEWFRONTEND
         self.hold: str | None = None
         self.hold_released = False
@@ -150,7 +166,9 @@ class Order:
         self.requests: list[ShipmentRequest] = []
         self.events = [OrderCreated(self, ctx.now)]
         self.moves = []
-        self.events.append(StatusChange(self, "order", number, None, None, O.NEW, Reason.NEWFRONTEND, ctx.actor, ctx.now))
+        self.events.append(
+            StatusChange(self, "order", number, None, None, S.NEW, Reason.NEWFRONTEND, ctx.actor, ctx.now)
+        )
 
     # -- lookups --------------------------------------------------------------------------------------
 
@@ -174,7 +192,9 @@ class Order:
         return [p for p in self.parts if p.handover is request and p.request is not request and not p.is_final]
 
     def waiting_parts(self, *, include_hold: bool = False) -> list[LinePart]:
-        return [p for p in self.parts if p.is_waiting or (include_hold and p.status == L.NEW and p.reason == Reason.ONHOLD)]
+        return [
+            p for p in self.parts if p.is_waiting or (include_hold and p.status == L.NEW and p.reason == Reason.ONHOLD)
+        ]
 
     def units(self, line_id: str) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -185,14 +205,27 @@ class Order:
 
     # -- changing units -------------------------------------------------------------------------------
 
-    def move(self, part: LinePart, quantity: int, status: LineStatus, reason: str | None, ctx: Context,
-             **changes: Any) -> LinePart:
+    def move(
+        self, part: LinePart, quantity: int, status: LineStatus, reason: str | None, ctx: Context, **changes: Any
+    ) -> LinePart:
         """Move ``quantity`` units of ``part`` to ``status``; returns the part that holds them now."""
         check_line_transition(part.line_id, part.status, status)
         moving = part if quantity >= part.quantity else self._split(part, quantity)
         if (moving.status, moving.reason) != (status, reason):
-            self.events.append(StatusChange(self, "line", part.line_id, moving.status, moving.reason, status, reason,
-                                            ctx.actor, ctx.now, quantity=moving.quantity))
+            self.events.append(
+                StatusChange(
+                    self,
+                    "line",
+                    part.line_id,
+                    moving.status,
+                    moving.reason,
+                    status,
+                    reason,
+                    ctx.actor,
+                    ctx.now,
+                    quantity=moving.quantity,
+                )
+            )
             moving.since = ctx.now
         moving.status = status
         moving.reason = reason
@@ -224,10 +257,24 @@ class Order:
         self.requests.append(request)
         return request
 
-    def record_request(self, request: ShipmentRequest, previous: str | None, reason: str | None, ctx: Context,
-                       note: str | None = None) -> None:
-        self.events.append(StatusChange(self, "request", "", previous, None, request.status, reason, ctx.actor,
-                                        ctx.now, note=note, request=request))
+    def record_request(
+        self, request: ShipmentRequest, previous: str | None, reason: str | None, ctx: Context, note: str | None = None
+    ) -> None:
+        self.events.append(
+            StatusChange(
+                self,
+                "request",
+                "",
+                previous,
+                None,
+                request.status,
+                reason,
+                ctx.actor,
+                ctx.now,
+                note=note,
+                request=request,
+            )
+        )
         request.reason = reason
 
     # -- status -----------------------------------------------------------------------------------------
@@ -236,8 +283,9 @@ class Order:
         """Derive the order's status from its parts and record every step to it."""
         for status, reason in self._path_to(*self._derived()):
             check_order_transition(self.number, self.status, status)
-            self.events.append(StatusChange(self, "order", self.number, self.status, self.reason, status, reason,
-                                            ctx.actor, ctx.now))
+            self.events.append(
+                StatusChange(self, "order", self.number, self.status, self.reason, status, reason, ctx.actor, ctx.now)
+            )
             self.status, self.reason = status, reason
 
     def _derived(self) -> tuple[OrderStatus, str | None]:
@@ -246,47 +294,50 @@ class Order:
             return self.status, self.reason
         if all(p.is_final for p in parts):
             handed = [p for p in parts if p.status in HANDED_OVER]
-            if not handed and self.status != O.LOGISTICS:
+            if not handed and self.status != S.LOGISTICS:
                 reasons = {p.reason for p in parts}
-                return O.CANCELLED, reasons.pop() if len(reasons) == 1 else Reason.FULLYCANCELLED
+                return S.CANCELLED, reasons.pop() if len(reasons) == 1 else Reason.FULLYCANCELLED
             if not handed:
-                return O.COMPLETE, Reason.FULLYCANCELLED
-            return O.COMPLETE, Reason.FULLYSHIPPED if len(handed) == len(parts) else Reason.PARTIALLYSHIPPED
-        if self.status == O.ERROR:
-            return O.ERROR, self.reason
+                return S.COMPLETE, Reason.FULLYCANCELLED
+            return S.COMPLETE, Reason.FULLYSHIPPED if len(handed) == len(parts) else Reason.PARTIALLYSHIPPED
+        if self.status == S.ERROR:
+            return S.ERROR, self.reason
         open_parts = [p for p in parts if not p.is_final]
         if any(p.reason == Reason.ONHOLD and p.status == L.NEW for p in open_parts):
-            return O.ONHOLD, Reason.RULEHOLD
+            return S.ONHOLD, Reason.RULEHOLD
         in_logistics = any(not p.is_waiting for p in open_parts) or any(p.status in HANDED_OVER for p in parts)
-        if in_logistics or self.status == O.LOGISTICS:
+        if in_logistics or self.status == S.LOGISTICS:
             if any(p.status in HANDED_OVER for p in parts):
-                return O.LOGISTICS, Reason.PARTIALLYSHIPPED
+                return S.LOGISTICS, Reason.PARTIALLYSHIPPED
             if any(p.is_waiting for p in open_parts):
-                return O.LOGISTICS, Reason.PENDING_FIRST_SHIPMENT
-            return O.LOGISTICS, Reason.READYTOSHIP
+                return S.LOGISTICS, Reason.PENDING_FIRST_SHIPMENT
+            return S.LOGISTICS, Reason.READYTOSHIP
         if any(p.reason == Reason.INITIALORDER for p in open_parts) and self.sourcing_attempts == 0:
-            return O.NEW, Reason.NEWFRONTEND
-        return O.APPROVED, Reason.SYSAPPROVED
+            return S.NEW, Reason.NEWFRONTEND
+        return S.APPROVED, Reason.SYSAPPROVED
 
     def _path_to(self, status: OrderStatus, reason: str | None) -> list[tuple[OrderStatus, str | None]]:
         if (status, reason) == (self.status, self.reason):
             return []
-        if status != O.COMPLETE:
+        if status != S.COMPLETE:
             return [(status, reason)]
         path: list[tuple[OrderStatus, str | None]] = []
-        if self.status != O.LOGISTICS:
-            path.append((O.LOGISTICS, Reason.READYTOSHIP))
-        return [*path, (O.LOGISTICSCOMPLETE, reason), (O.COMPLETE, reason)]
+        if self.status != S.LOGISTICS:
+            path.append((S.LOGISTICS, Reason.READYTOSHIP))
+        return [*path, (S.LOGISTICSCOMPLETE, reason), (S.COMPLETE, reason)]
 
     def fail(self, reason: str, note: str, ctx: Context) -> None:
-        check_order_transition(self.number, self.status, O.ERROR)
-        self.events.append(StatusChange(self, "order", self.number, self.status, self.reason, O.ERROR, reason,
-                                        ctx.actor, ctx.now, note=note))
-        self.status, self.reason = O.ERROR, reason
+        check_order_transition(self.number, self.status, S.ERROR)
+        self.events.append(
+            StatusChange(
+                self, "order", self.number, self.status, self.reason, S.ERROR, reason, ctx.actor, ctx.now, note=note
+            )
+        )
+        self.status, self.reason = S.ERROR, reason
 
     @property
     def is_final(self) -> bool:
-        return self.status in (O.COMPLETE, O.CANCELLED)
+        return self.status in (S.COMPLETE, S.CANCELLED)
 
     def __repr__(self) -> str:
         return f"<Order {self.channel}/{self.number} {self.status}/{self.reason}>"

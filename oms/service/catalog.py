@@ -52,7 +52,9 @@ def load_network(app: Oms, doc: Any, actor: str = "operator") -> NetworkLoaded:
         link_errors = []
         for i, ch in enumerate(channels or []):
             links = _links(ch["sources"], priorities, uow)
-            unknown = [FieldError(f"channels[{i}].sources", f"unknown source {c!r}") for c, _ in links if c not in known]
+            unknown = [
+                FieldError(f"channels[{i}].sources", f"unknown source {c!r}") for c, _ in links if c not in known
+            ]
             link_errors += unknown
             if not unknown:
                 cat.upsert(t.channels, "code", [_channel_row(ch)])
@@ -61,11 +63,14 @@ def load_network(app: Oms, doc: Any, actor: str = "operator") -> NetworkLoaded:
             raise InvalidInput(link_errors)
         result = NetworkLoaded(len(sources), len(products or []), len(channels or []))
         if ignored:
-            result.stock.warnings.append(f"'reserved' ignored in {ignored} stock row(s): the OMS keeps its own reservations")
+            result.stock.warnings.append(
+                f"'reserved' ignored in {ignored} stock row(s): the OMS keeps its own reservations"
+            )
         by_source: dict[str, list[dict[str, Any]]] = {}
         for row in stock_rows:
             by_source.setdefault(row.source, []).append(
-                {"sku": row.sku, "quantity": row.on_hand, "safety_stock": row.safety_stock, "unlimited": row.unlimited})
+                {"sku": row.sku, "quantity": row.on_hand, "safety_stock": row.safety_stock, "unlimited": row.unlimited}
+            )
         for code in sorted(by_source):
             apply_items(uow, code, by_source[code], "DELTA", "network load", result.stock)
         cat.bump()
@@ -102,8 +107,10 @@ def set_ruleset(app: Oms, channel: str, name: str | None, text: str | None, acto
 
 
 def _engine_part(doc: dict[str, Any], errors: list[FieldError]) -> tuple[list, list]:
-    stock = [{k: v for k, v in row.items() if k != "reserved"} if isinstance(row, dict) else row
-             for row in (doc.get("stock") or [])]
+    stock = [
+        {k: v for k, v in row.items() if k != "reserved"} if isinstance(row, dict) else row
+        for row in (doc.get("stock") or [])
+    ]
     try:
         network = load_engine_network({"sources": doc.get("sources", []), "stock": stock})
     except InputError as err:
@@ -133,10 +140,21 @@ def _links(spec: Any, priorities: dict[str, int], uow: UnitOfWork) -> list[tuple
 
 def _source_row(s: Any) -> dict[str, Any]:
     return {
-        "code": s.code, "name": s.name, "type": s.type, "enabled": s.enabled, "priority": s.priority,
-        "lat": s.location.lat, "lon": s.location.lon, "country": s.location.country, "postcode": s.location.postcode,
-        "capabilities": sorted(s.capabilities), "cost_fixed": s.costs.fixed, "cost_per_km": s.costs.per_km,
-        "cost_per_unit": s.costs.per_unit, "tags": sorted(s.tags), "attributes": dict(s.attributes),
+        "code": s.code,
+        "name": s.name,
+        "type": s.type,
+        "enabled": s.enabled,
+        "priority": s.priority,
+        "lat": s.location.lat,
+        "lon": s.location.lon,
+        "country": s.location.country,
+        "postcode": s.location.postcode,
+        "capabilities": sorted(s.capabilities),
+        "cost_fixed": s.costs.fixed,
+        "cost_per_km": s.costs.per_km,
+        "cost_per_unit": s.costs.per_unit,
+        "tags": sorted(s.tags),
+        "attributes": dict(s.attributes),
     }
 
 
@@ -145,5 +163,15 @@ def _product_row(p: dict[str, Any]) -> dict[str, Any]:
 
 
 def _channel_row(ch: dict[str, Any]) -> dict[str, Any]:
-    return {k: ch[k] for k in ("code", "name", "backorders", "sourcing_mode", "strategy", "backorder_exception_days",
-                               "low_stock_threshold")}
+    return {
+        k: ch[k]
+        for k in (
+            "code",
+            "name",
+            "backorders",
+            "sourcing_mode",
+            "strategy",
+            "backorder_exception_days",
+            "low_stock_threshold",
+        )
+    }

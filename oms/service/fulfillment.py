@@ -28,7 +28,9 @@ class StepDone:
     order_reason: str | None
 
 
-def _step(app: Oms, request_id: int, actor: str, apply: Callable[[UnitOfWork, Order, ShipmentRequest, Context], None]) -> StepDone:
+def _step(
+    app: Oms, request_id: int, actor: str, apply: Callable[[UnitOfWork, Order, ShipmentRequest, Context], None]
+) -> StepDone:
     def work(uow: UnitOfWork) -> StepDone:
         order = uow.orders.by_request(request_id, lock=True)
         req = order.request(request_id)
@@ -65,8 +67,13 @@ def collect(app: Oms, request_id: int, actor: str = "store") -> StepDone:
     return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.collect(o, r, ctx))
 
 
-def decline(app: Oms, request_id: int, lines: dict[str, int | None] | None = None, note: str | None = None,
-            actor: str = "source") -> StepDone:
+def decline(
+    app: Oms,
+    request_id: int,
+    lines: dict[str, int | None] | None = None,
+    note: str | None = None,
+    actor: str = "source",
+) -> StepDone:
     def apply(uow: UnitOfWork, order: Order, req: ShipmentRequest, ctx: Context) -> None:
         resourced = fulfillment.decline(order, req, lines, note, ctx)
         source_waiting(app, uow, order, ctx, resourced)

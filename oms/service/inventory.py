@@ -38,8 +38,11 @@ def update_stock(app: Oms, doc: Any, actor: str = "stock-feed", resource: bool =
 
     def work(uow: UnitOfWork) -> StockResult:
         known = set(uow.catalog.source_codes())
-        errors = [FieldError(f"items[{i}].source", f"unknown source {item['source']!r}")
-                  for i, item in enumerate(message["items"]) if item["source"] not in known]
+        errors = [
+            FieldError(f"items[{i}].source", f"unknown source {item['source']!r}")
+            for i, item in enumerate(message["items"])
+            if item["source"] not in known
+        ]
         if errors:
             raise InvalidInput(errors)
         result = StockResult()
@@ -60,8 +63,9 @@ def update_stock(app: Oms, doc: Any, actor: str = "stock-feed", resource: bool =
     return result
 
 
-def apply_items(uow: UnitOfWork, code: str, items: list[dict[str, Any]], mode: str, reference: str,
-                result: StockResult) -> None:
+def apply_items(
+    uow: UnitOfWork, code: str, items: list[dict[str, Any]], mode: str, reference: str, result: StockResult
+) -> None:
     """Apply one source's items in ``mode``; rows are read under lock, written in one batch."""
     skus = sorted({item["sku"] for item in items})
     stmt = select(s.sku, s.on_hand, s.reserved, s.safety_stock, s.unlimited).where(s.source == code)
@@ -69,7 +73,9 @@ def apply_items(uow: UnitOfWork, code: str, items: list[dict[str, Any]], mode: s
         stmt = stmt.where(s.sku.in_(skus))
     if uow.stock.lock_rows:
         stmt = stmt.order_by(s.sku).with_for_update()
-    current: dict[str, Row] = {r.sku: (r.on_hand, r.reserved, r.safety_stock, r.unlimited) for r in uow.session.execute(stmt)}
+    current: dict[str, Row] = {
+        r.sku: (r.on_hand, r.reserved, r.safety_stock, r.unlimited) for r in uow.session.execute(stmt)
+    }
     target: dict[str, Row] = {}
     for item in items:
         on_hand, reserved, safety, unlimited = current.get(item["sku"], (0, 0, 0, False))
@@ -93,21 +99,44 @@ def apply_items(uow: UnitOfWork, code: str, items: list[dict[str, Any]], mode: s
             continue
         result.changed += 1
         if before is None:
-            inserts.append({"source": code, "sku": sku, "on_hand": after[0], "reserved": 0, "safety_stock": after[2],
-                            "unlimited": after[3], "updated_at": uow.now})
+            inserts.append(
+                {
+                    "source": code,
+                    "sku": sku,
+                    "on_hand": after[0],
+                    "reserved": 0,
+                    "safety_stock": after[2],
+                    "unlimited": after[3],
+                    "updated_at": uow.now,
+                }
+            )
         else:
-            updates.append({"b_source": code, "b_sku": sku, "b_on_hand": after[0], "b_safety": after[2],
-                            "b_unlimited": after[3], "b_at": uow.now})
+            updates.append(
+                {
+                    "b_source": code,
+                    "b_sku": sku,
+                    "b_on_hand": after[0],
+                    "b_safety": after[2],
+                    "b_unlimited": after[3],
+                    "b_at": uow.now,
+                }
+            )
         was = before or (0, 0, 0, False)
         if _available(after) > _available(was):
             result.grew.add(sku)
         uow.stock.record(code, sku, after[0] - was[0], 0, after, f"stock_{mode.lower()}", reference, uow.now, was)
     if updates:
         uow.session.execute(
-            update(t.stock).where(s.source == bindparam("b_source"), s.sku == bindparam("b_sku"))
-            .values(on_hand=bindparam("b_on_hand"), safety_stock=bindparam("b_safety"),
-                    unlimited=bindparam("b_unlimited"), updated_at=bindparam("b_at")),
-            updates)
+            update(t.stock)
+            .where(s.source == bindparam("b_source"), s.sku == bindparam("b_sku"))
+            .values(
+                on_hand=bindparam("b_on_hand"),
+                safety_stock=bindparam("b_safety"),
+                unlimited=bindparam("b_unlimited"),
+                updated_at=bindparam("b_at"),
+            ),
+            updates,
+        )
     if inserts:
         uow.session.execute(insert(t.stock), inserts)
 

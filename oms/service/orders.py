@@ -37,12 +37,19 @@ def place_order(app: Oms, doc: Any, actor: str = "intake") -> Placed:
     """Validate (every error at once), record, and source directly unless the channel batches."""
     engine_order, extra = load_intake_order(doc)
     digest = hashlib.sha256(json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    attempts = 0
 
     def work(uow: UnitOfWork) -> Placed:
-        existing = uow.orders.find(engine_order.id, engine_order.channel)
+        nonlocal attempts
+        attempts += 1
+        # A new order needs no look-up: the unique (channel, id) key refuses a second insert, and the retry
+        # that follows finds the order placed before.
+        existing = uow.orders.find(engine_order.id, engine_order.channel) if attempts > 1 else None
         if existing is not None:
             if existing.payload_hash != digest:
-                raise Conflict(f"order {engine_order.id!r} in channel {engine_order.channel!r} exists with a different payload")
+                raise Conflict(
+                    f"order {engine_order.id!r} in channel {engine_order.channel!r} exists with a different payload"
+                )
             return Placed(existing.channel, existing.number, existing.status, existing.reason, False)
         snapshot = uow.catalog.snapshot()
         _check_against_catalog(engine_order, snapshot)
@@ -63,18 +70,38 @@ def place_order(app: Oms, doc: Any, actor: str = "intake") -> Placed:
 
 def _new_order(o: EngineOrder, extra: dict[str, Any], products: dict, digest: str, ctx) -> Order:  # type: ignore[no-untyped-def]
     lines = [
-        OrderLine(ln.id, ln.sku, ln.quantity, ln.unit_price, ln.bundle,
-                  products[ln.sku].type if ln.sku in products else "physical",
-                  ln.preshipped_source, ln.allow_backorder, dict(ln.attributes), position=i)
+        OrderLine(
+            ln.id,
+            ln.sku,
+            ln.quantity,
+            ln.unit_price,
+            ln.bundle,
+            products[ln.sku].type if ln.sku in products else "physical",
+            ln.preshipped_source,
+            ln.allow_backorder,
+            dict(ln.attributes),
+            position=i,
+        )
         for i, ln in enumerate(o.lines)
     ]
     address = None
     if o.delivery.address is not None:
         a = o.delivery.address
         address = {"lat": a.lat, "lon": a.lon, "country": a.country, "postcode": a.postcode}
-    return Order(o.channel, o.id, lines, o.delivery.method, ctx, order_type=extra["type"],
-                 original_number=extra["original_order_id"], address=address, pickup_source=o.delivery.pickup_source,
-                 created_at=o.created_at, attributes=dict(o.attributes), payload_hash=digest)
+    return Order(
+        o.channel,
+        o.id,
+        lines,
+        o.delivery.method,
+        ctx,
+        order_type=extra["type"],
+        original_number=extra["original_order_id"],
+        address=address,
+        pickup_source=o.delivery.pickup_source,
+        created_at=o.created_at,
+        attributes=dict(o.attributes),
+        payload_hash=digest,
+    )
 
 
 def _check_against_catalog(order: EngineOrder, snapshot: CatalogSnapshot) -> None:
@@ -86,7 +113,9 @@ def _check_against_catalog(order: EngineOrder, snapshot: CatalogSnapshot) -> Non
     if order.delivery.method == "pickup" and channel is not None:
         store = order.delivery.pickup_source
         if store not in channel.source_codes():
-            errors.append(FieldError("delivery.pickup_source", f"{store!r} is not a source of channel {channel.code!r}"))
+            errors.append(
+                FieldError("delivery.pickup_source", f"{store!r} is not a source of channel {channel.code!r}")
+            )
         elif "pickup" not in snapshot.sources[store].capabilities:  # type: ignore[index]
             errors.append(FieldError("delivery.pickup_source", f"source {store!r} does not offer pickup"))
     for i, line in enumerate(order.lines):
@@ -111,9 +140,16 @@ def release_hold(app: Oms, number: str, channel: str | None = None, actor: str =
     return transact(app, work)
 
 
-def cancel_order(app: Oms, number: str, lines: dict[str, int | None] | None = None, channel: str | None = None,
-                 reason: str = Reason.CUSTOMERREQ, actor: str = "operator") -> int:
+def cancel_order(
+    app: Oms,
+    number: str,
+    lines: dict[str, int | None] | None = None,
+    channel: str | None = None,
+    reason: str = Reason.CUSTOMERREQ,
+    actor: str = "operator",
+) -> int:
     """Cancel the whole order (``lines=None``) or some units of some lines; returns the units cancelled."""
+
     def work(uow: UnitOfWork) -> int:
         order = uow.orders.by_number(number, channel, lock=True)
         ctx = uow.context(actor)
@@ -125,8 +161,9 @@ def cancel_order(app: Oms, number: str, lines: dict[str, int | None] | None = No
     return transact(app, work)
 
 
-def resource_waiting(app: Oms, skus: set[str] | None = None, *, include_new: bool = False,
-                     actor: str = "sourcing") -> int:
+def resource_waiting(
+    app: Oms, skus: set[str] | None = None, *, include_new: bool = False, actor: str = "sourcing"
+) -> int:
     """Source again, oldest order first, every order with units waiting (for ``skus``); returns orders sourced.
 
     ``include_new`` also takes orders of batch channels that were never sourced (a sourcing wave).
@@ -134,6 +171,7 @@ def resource_waiting(app: Oms, skus: set[str] | None = None, *, include_new: boo
     ids = transact(app, lambda uow: uow.orders.waiting(skus, include_new=include_new), readonly=True)
     sourced = 0
     for order_id in ids:
+
         def work(uow: UnitOfWork, order_id: int = order_id) -> int:
             order = uow.orders.get(order_id, lock=True)
             parts = [p for p in order.waiting_parts() if include_new or p.reason != Reason.INITIALORDER]
@@ -149,12 +187,12 @@ def resource_waiting(app: Oms, skus: set[str] | None = None, *, include_new: boo
     return sourced
 
 
-
 def flag_exceptions(app: Oms, actor: str = "sourcing") -> int:
     """Flag units backordered longer than their channel's threshold; returns the units newly flagged."""
     ids = transact(app, lambda uow: uow.orders.waiting(), readonly=True)
     flagged = 0
     for order_id in ids:
+
         def work(uow: UnitOfWork, order_id: int = order_id) -> int:
             order = uow.orders.get(order_id, lock=True)
             days = uow.catalog.snapshot().channels[order.channel].backorder_exception_days

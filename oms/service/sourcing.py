@@ -26,8 +26,9 @@ from sourcing_engine.errors import InputError
 from sourcing_engine.model import Network, StockRow
 
 
-def source_waiting(app: Oms, uow: UnitOfWork, order: Order, ctx: Context,
-                   parts: list[LinePart] | None = None) -> SourcingOutcome:
+def source_waiting(
+    app: Oms, uow: UnitOfWork, order: Order, ctx: Context, parts: list[LinePart] | None = None
+) -> SourcingOutcome:
     """Source ``parts`` (default: every waiting unit) and allocate them as the plan says."""
     parts = order.waiting_parts() if parts is None else parts
     if not parts:
@@ -43,11 +44,18 @@ def source_waiting(app: Oms, uow: UnitOfWork, order: Order, ctx: Context,
     in_channel = channel.source_codes()
     rows = [r for r in uow.stock.rows(skus, lock=uow.pessimistic) if r.source in in_channel]
     rows = _pending_applied(rows, order)
-    network = Network(sources=snapshot.channel_sources(channel), products=[p.for_engine() for p in products.values()],
-                      stock=rows)
+    network = Network(
+        sources=snapshot.channel_sources(channel), products=[p.for_engine() for p in products.values()], stock=rows
+    )
     index = NetworkIndex(network)
-    engine_order = EngineOrder(id=order.number, delivery=_delivery(order), lines=tuple(lines), channel=order.channel,
-                               created_at=order.created_at, attributes=dict(order.attributes))
+    engine_order = EngineOrder(
+        id=order.number,
+        delivery=_delivery(order),
+        lines=tuple(lines),
+        channel=order.channel,
+        created_at=order.created_at,
+        attributes=dict(order.attributes),
+    )
     directives = _directives(app, uow, order, channel, snapshot, engine_order, index)
     try:
         plan = source(engine_order, index, channel.strategy, directives=directives, attempt=order.sourcing_attempts)
@@ -78,8 +86,15 @@ def _pending_applied(rows: list[StockRow], order: Order) -> list[StockRow]:
 
 def _engine_line(order: Order, line_id: str, quantity: int) -> EngineLine:
     line = order.line(line_id)
-    return EngineLine(id=line.line_id, sku=line.sku, quantity=quantity, unit_price=line.unit_price, bundle=line.bundle,
-                      allow_backorder=line.allow_backorder, attributes=dict(line.attributes))
+    return EngineLine(
+        id=line.line_id,
+        sku=line.sku,
+        quantity=quantity,
+        unit_price=line.unit_price,
+        bundle=line.bundle,
+        allow_backorder=line.allow_backorder,
+        attributes=dict(line.attributes),
+    )
 
 
 def _delivery(order: Order) -> Delivery:
@@ -89,8 +104,15 @@ def _delivery(order: Order) -> Delivery:
     return Delivery("ship", address=Location(a["lat"], a["lon"], a.get("country"), a.get("postcode")))
 
 
-def _directives(app: Oms, uow: UnitOfWork, order: Order, channel: Channel, snapshot: CatalogSnapshot,
-                engine_order: EngineOrder, index: NetworkIndex) -> Directives:
+def _directives(
+    app: Oms,
+    uow: UnitOfWork,
+    order: Order,
+    channel: Channel,
+    snapshot: CatalogSnapshot,
+    engine_order: EngineOrder,
+    index: NetworkIndex,
+) -> Directives:
     """The OMS's own directives (declined sources, the channel's backorder setting), then the rules'."""
     ours = Directives()
     for line in engine_order.lines:

@@ -54,25 +54,38 @@ class UnitOfWork:
             self.stock.apply(order.moves, f"order {order.channel}/{order.number}", self.now)
             order.moves.clear()
         self.session.flush()
-        self.stock.flush_history()
         if self.stock.before:
             self.events.extend(self._stock_events())
-        self._write_events()
+        self._write_records()
         self.session.commit()
 
-    def _write_events(self) -> None:
+    def _write_records(self) -> None:
+        """Stock history, status history and outbox rows; on PostgreSQL in one statement (one round trip)."""
         events = [e for order in self.orders.seen for e in order.events] + self.events
         for order in self.orders.seen:
             order.events.clear()
         self.events = []
-        if not events:
+        tables = [
+            (t.stock_history, self.stock.take_history()),
+            (t.status_history, [_history_row(e) for e in events if isinstance(e, StatusChange)]),
+            (
+                t.outbox,
+                [
+                    {"topic": e.topic, "key": e.key, "payload": _jsonable(e.payload()), "created_at": e.at}
+                    for e in events
+                ],
+            ),
+        ]
+        tables = [(table, rows) for table, rows in tables if rows]
+        if self.db.is_sqlite or len(tables) < 2:
+            for table, rows in tables:
+                self.session.execute(insert(table), rows)
             return
-        history = [_history_row(e) for e in events if isinstance(e, StatusChange)]
-        if history:
-            self.session.execute(insert(t.status_history), history)
-        self.session.execute(insert(t.outbox), [
-            {"topic": e.topic, "key": e.key, "payload": _jsonable(e.payload()), "created_at": e.at} for e in events
-        ])
+        (last, last_rows), *ctes = reversed(tables)
+        stmt = insert(last).values(last_rows)
+        for table, rows in ctes:
+            stmt = stmt.add_cte(insert(table).values(rows).cte(f"write_{table.name}"))
+        self.session.execute(stmt)
 
     def _stock_events(self) -> list[StockEvent]:
         """stock.updated with the channels' new sellable figures; stock.low where one fell under its threshold."""
@@ -111,9 +124,17 @@ def _figure(value: float) -> int | None:
 
 def _history_row(e: StatusChange) -> dict[str, Any]:
     return {
-        "order_id": e.order.id, "entity": e.entity, "entity_id": e.resolved_entity_id, "quantity": e.quantity,
-        "from_status": e.from_status, "from_reason": e.from_reason, "to_status": e.to_status,
-        "to_reason": e.to_reason, "actor": e.actor, "at": e.at, "note": e.note,
+        "order_id": e.order.id,
+        "entity": e.entity,
+        "entity_id": e.resolved_entity_id,
+        "quantity": e.quantity,
+        "from_status": e.from_status,
+        "from_reason": e.from_reason,
+        "to_status": e.to_status,
+        "to_reason": e.to_reason,
+        "actor": e.actor,
+        "at": e.at,
+        "note": e.note,
     }
 
 

@@ -29,10 +29,17 @@ def order_view(app: Oms, number: str, channel: str | None = None) -> dict[str, A
 
 def describe_order(order: Order, history: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     doc: dict[str, Any] = {
-        "order_id": order.number, "channel": order.channel, "type": order.type,
-        "original_order_id": order.original_number, "status": order.status.value, "reason": order.reason,
-        "hold": order.hold, "delivery": _delivery(order), "created_at": _iso(order.created_at),
-        "placed_at": _iso(order.placed_at), "sourcing_attempts": order.sourcing_attempts,
+        "order_id": order.number,
+        "channel": order.channel,
+        "type": order.type,
+        "original_order_id": order.original_number,
+        "status": order.status.value,
+        "reason": order.reason,
+        "hold": order.hold,
+        "delivery": _delivery(order),
+        "created_at": _iso(order.created_at),
+        "placed_at": _iso(order.placed_at),
+        "sourcing_attempts": order.sourcing_attempts,
         "lines": [_line(order, line) for line in order.lines],
         "shipment_requests": [_request(order, r) for r in order.requests],
     }
@@ -54,8 +61,13 @@ def item_status(part: LinePart) -> str:
     if part.status == L.ITEM_PENDING_PICKING:
         return "PENDING_ARRIVAL" if part.reason == Reason.PENDING_ARRIVAL else "NEW"
     return {
-        L.ALLOCATEDSHIP: "NEW", L.RECEIVEDBYLOGISTICS: "ACKNOWLEDGED", L.PICKCONFIRMED: "PICKED",
-        L.PICKREADY: "READY", L.SHIPPED: "SHIPPED", L.PRESHIPPED: "SHIPPED", L.CANCELLED: "CANCELLED",
+        L.ALLOCATEDSHIP: "NEW",
+        L.RECEIVEDBYLOGISTICS: "ACKNOWLEDGED",
+        L.PICKCONFIRMED: "PICKED",
+        L.PICKREADY: "READY",
+        L.SHIPPED: "SHIPPED",
+        L.PRESHIPPED: "SHIPPED",
+        L.CANCELLED: "CANCELLED",
     }.get(part.status, part.status.value)
 
 
@@ -63,8 +75,17 @@ def timeline(uow: UnitOfWork, order: Order) -> list[dict[str, Any]]:
     h = t.status_history.c
     rows = uow.session.execute(select(t.status_history).where(h.order_id == order.id).order_by(h.id))
     return [
-        {"at": _iso(r.at), "entity": r.entity, "id": r.entity_id, "quantity": r.quantity or None,
-         "from": r.from_status, "to": r.to_status, "reason": r.to_reason, "actor": r.actor, "note": r.note}
+        {
+            "at": _iso(r.at),
+            "entity": r.entity,
+            "id": r.entity_id,
+            "quantity": r.quantity or None,
+            "from": r.from_status,
+            "to": r.to_status,
+            "reason": r.to_reason,
+            "actor": r.actor,
+            "note": r.note,
+        }
         for r in rows
     ]
 
@@ -106,10 +127,18 @@ def stock_view(app: Oms, sku: str | None = None) -> dict[str, Any]:
                 value = sellable([at[c] for c in enabled if c in at], managed)
                 channels.setdefault(k, {})[code] = None if value == float("inf") else int(value)
         return {
-            "rows": [{"source": r.source, "sku": r.sku, "on_hand": r.on_hand, "reserved": r.reserved,
-                      "safety_stock": r.safety_stock, "unlimited": r.unlimited,
-                      "available": None if r.unlimited else max(0, r.on_hand - r.safety_stock - r.reserved)}
-                     for r in rows],
+            "rows": [
+                {
+                    "source": r.source,
+                    "sku": r.sku,
+                    "on_hand": r.on_hand,
+                    "reserved": r.reserved,
+                    "safety_stock": r.safety_stock,
+                    "unlimited": r.unlimited,
+                    "available": None if r.unlimited else max(0, r.on_hand - r.safety_stock - r.reserved),
+                }
+                for r in rows
+            ],
             "sellable": channels,
         }
 
@@ -120,9 +149,19 @@ def stock_history_view(app: Oms, sku: str, limit: int = 50) -> list[dict[str, An
     def read(uow: UnitOfWork) -> list[dict[str, Any]]:
         h = t.stock_history.c
         rows = uow.session.execute(select(t.stock_history).where(h.sku == sku).order_by(h.id.desc()).limit(limit))
-        return [{"at": _iso(r.at), "source": r.source, "on_hand": r.on_hand, "on_hand_delta": r.on_hand_delta,
-                 "reserved": r.reserved, "reserved_delta": r.reserved_delta, "cause": r.cause,
-                 "reference": r.reference} for r in rows]
+        return [
+            {
+                "at": _iso(r.at),
+                "source": r.source,
+                "on_hand": r.on_hand,
+                "on_hand_delta": r.on_hand_delta,
+                "reserved": r.reserved,
+                "reserved_delta": r.reserved_delta,
+                "cause": r.cause,
+                "reference": r.reference,
+            }
+            for r in rows
+        ]
 
     return transact(app, read, readonly=True)
 
@@ -134,25 +173,47 @@ def _line(order: Order, line: Any) -> dict[str, Any]:
         key = p.status.value if p.status != L.NEW else f"NEW/{p.reason}"
         units[key] = units.get(key, 0) + p.quantity
     return {
-        "line_id": line.line_id, "sku": line.sku, "quantity": line.quantity, "unit_price": line.unit_price,
-        "bundle": line.bundle, "product_type": line.product_type, "preshipped_source": line.preshipped_source,
-        "status": line_status(parts), "units": units, "declined_by": list(line.declined_sources),
+        "line_id": line.line_id,
+        "sku": line.sku,
+        "quantity": line.quantity,
+        "unit_price": line.unit_price,
+        "bundle": line.bundle,
+        "product_type": line.product_type,
+        "preshipped_source": line.preshipped_source,
+        "status": line_status(parts),
+        "units": units,
+        "declined_by": list(line.declined_sources),
         "backorder_exception": any(p.exception for p in parts),
     }
 
 
 def _request(order: Order, req: ShipmentRequest) -> dict[str, Any]:
-    items = [{"line_id": p.line_id, "sku": p.sku, "quantity": p.quantity, "status": item_status(p)}
-             for p in order.parts_of(req)]
+    items = [
+        {"line_id": p.line_id, "sku": p.sku, "quantity": p.quantity, "status": item_status(p)}
+        for p in order.parts_of(req)
+    ]
     if req.method == Method.STS:
-        items += [{"line_id": p.line_id, "sku": p.sku, "quantity": p.quantity, "status": "SHIPPED"}
-                  for p in order.parts if p.via is req]
+        items += [
+            {"line_id": p.line_id, "sku": p.sku, "quantity": p.quantity, "status": "SHIPPED"}
+            for p in order.parts
+            if p.via is req
+        ]
     if req.method == Method.ISPU:
-        items += [{"line_id": p.line_id, "sku": p.sku, "quantity": p.quantity, "status": "PENDING_ARRIVAL",
-                   "from": p.source} for p in order.incoming(req)]
-    return {"request_id": req.id, "source": req.source, "method": req.method.value, "destination": req.destination,
-            "status": req.status.value, "reason": req.reason, "carrier": req.carrier, "tracking": req.tracking,
-            "items": items}
+        items += [
+            {"line_id": p.line_id, "sku": p.sku, "quantity": p.quantity, "status": "PENDING_ARRIVAL", "from": p.source}
+            for p in order.incoming(req)
+        ]
+    return {
+        "request_id": req.id,
+        "source": req.source,
+        "method": req.method.value,
+        "destination": req.destination,
+        "status": req.status.value,
+        "reason": req.reason,
+        "carrier": req.carrier,
+        "tracking": req.tracking,
+        "items": items,
+    }
 
 
 def _delivery(order: Order) -> dict[str, Any]:

@@ -38,8 +38,11 @@ def check_invariants(app: Oms) -> None:
 def _reserved_equals_open_allocations(s) -> None:  # type: ignore[no-untyped-def]
     p = t.line_parts.c
     held = Counter()
-    for row in s.execute(select(p.reserved_at, p.sku, func.sum(p.quantity)).where(p.reserved_at.is_not(None))
-                         .group_by(p.reserved_at, p.sku)):
+    for row in s.execute(
+        select(p.reserved_at, p.sku, func.sum(p.quantity))
+        .where(p.reserved_at.is_not(None))
+        .group_by(p.reserved_at, p.sku)
+    ):
         held[(row[0], row[1])] = int(row[2])
     for row in s.execute(select(p.status, p.reserved_at).where(p.reserved_at.is_not(None))):
         assert row.status not in FINAL_LINE_STATUSES, f"a {row.status} part still holds stock at {row.reserved_at}"
@@ -54,7 +57,8 @@ def _reservations_never_beyond_available(s) -> None:  # type: ignore[no-untyped-
             continue  # goods arriving bring their own stock
         assert row.unlimited or row.on_hand - row.safety_stock - row.reserved >= 0, (
             f"{row.sku} at {row.source}: allocated beyond what was available ({row.cause}: on hand {row.on_hand}, "
-            f"safety {row.safety_stock}, reserved {row.reserved})")
+            f"safety {row.safety_stock}, reserved {row.reserved})"
+        )
 
 
 def _units_in_exactly_one_part(order: Order) -> None:
@@ -66,7 +70,8 @@ def _units_in_exactly_one_part(order: Order) -> None:
 
 def _status_agrees_with_parts(order: Order) -> None:
     assert order._path_to(*order._derived()) == [], (
-        f"{order.number} is {order.status}/{order.reason} but its parts say {order._derived()}")
+        f"{order.number} is {order.status}/{order.reason} but its parts say {order._derived()}"
+    )
     for req in order.requests:
         open_units = [p for p in order.parts if (p.request is req or p.handover is req) and not p.is_final]
         if req.is_open:
@@ -91,7 +96,9 @@ def _history_replays_to_now(order: Order, rows: list) -> None:
         for p in order.parts:
             if p.line_id == line.line_id:
                 now[p.status.value] += p.quantity
-        assert +counts[line.line_id] == +now, f"{order.number} line {line.line_id}: history {counts[line.line_id]} != {now}"
+        assert +counts[line.line_id] == +now, (
+            f"{order.number} line {line.line_id}: history {counts[line.line_id]} != {now}"
+        )
     assert last.get(("order", order.number)) == order.status, f"{order.number}: last history status is not the status"
     for req in order.requests:
         assert last.get(("request", str(req.id))) == req.status, f"{order.number}: request {req.id} history"

@@ -34,10 +34,13 @@ def test_commands_refuse_a_database_that_was_never_upgraded(oms) -> None:
 
 def test_the_operator_flow_from_an_empty_database_to_a_shipped_order(oms, tmp_path: Path) -> None:
     assert "0001" in oms("db", "upgrade").stdout
-    loaded = json.loads(oms("network", "load", str(SAMPLES / "network.json"), str(SAMPLES / "channels.json"),
-                            "--json").stdout)
+    loaded = json.loads(
+        oms("network", "load", str(SAMPLES / "network.json"), str(SAMPLES / "channels.json"), "--json").stdout
+    )
     assert (loaded["sources"], loaded["channels"]) == (30, 3)
-    placed = [json.loads(line) for line in oms("orders", "place", str(SAMPLES / "orders.jsonl"), "--json").stdout.splitlines()]
+    placed = [
+        json.loads(line) for line in oms("orders", "place", str(SAMPLES / "orders.jsonl"), "--json").stdout.splitlines()
+    ]
     assert len(placed) == 8 and all(p["created"] for p in placed)
     again = json.loads(oms("orders", "place", str(SAMPLES / "orders.jsonl"), "--json").stdout.splitlines()[0])
     assert again["created"] is False
@@ -59,13 +62,19 @@ def test_bad_input_is_one_line_on_stderr_with_exit_code_2(oms, tmp_path: Path) -
     oms("db", "upgrade")
     oms("network", "load", str(SAMPLES / "network.json"), str(SAMPLES / "channels.json"))
     bad = tmp_path / "bad.json"
-    bad.write_text('{"id": "X", "channel": "web", "delivery": {"method": "ship"}, "lines": [{"id": "1", "sku": "A", "quantity": -1}]}')
+    bad.write_text(
+        '{"id": "X", "channel": "web", "delivery": {"method": "ship"},'
+        ' "lines": [{"id": "1", "sku": "A", "quantity": -1}]}'
+    )
     result = oms("orders", "place", str(bad), code=2)
     assert result.stderr.count("\n") == 1
     assert "delivery.address: required for home delivery" in result.stderr and "lines[0].quantity" in result.stderr
     big = tmp_path / "big.json"
-    big.write_text(json.dumps({"mode": "DELTA", "source": "WH-BER",
-                               "items": [{"sku": f"S{i}", "quantity": 1} for i in range(10_001)]}))
+    big.write_text(
+        json.dumps(
+            {"mode": "DELTA", "source": "WH-BER", "items": [{"sku": f"S{i}", "quantity": 1} for i in range(10_001)]}
+        )
+    )
     assert "at most 10000" in oms("stock", "update", str(big), code=2).stderr
     assert "no order 'NOPE'" in oms("orders", "show", "NOPE", code=2).stderr
     assert "positive integer" in oms("orders", "cancel", "ORD-1", "--line", "1:x", code=2).stderr

@@ -35,9 +35,14 @@ def test_snapshot_modes_set_listed_skus_and_treat_the_unlisted_as_moms_modes_say
     update_stock(app, {"mode": "NONZERO", "source": "WH1", "items": [{"sku": "A", "quantity": 2}]})
     stock = on_hand(app)
     assert (stock[("WH1", "A")], stock[("WH1", "B")]) == (2, 0)
-    assert [r for r in stock_view(app, "C")["rows"] if r["source"] == "WH1"][0]["unlimited"]
-    update_stock(app, {"mode": "ADJUST", "items": [{"source": "WH1", "sku": "A", "quantity": -1},
-                                                    {"source": "WH2", "sku": "A", "quantity": 3}]})
+    assert next(r for r in stock_view(app, "C")["rows"] if r["source"] == "WH1")["unlimited"]
+    update_stock(
+        app,
+        {
+            "mode": "ADJUST",
+            "items": [{"source": "WH1", "sku": "A", "quantity": -1}, {"source": "WH2", "sku": "A", "quantity": 3}],
+        },
+    )
     assert on_hand(app)[("WH1", "A")] == 1 and on_hand(app)[("WH2", "A")] == 3
     causes = [h["cause"] for h in stock_history_view(app, "A")]
     assert causes[:4] == ["stock_adjust", "stock_adjust", "stock_nonzero", "stock_full"]
@@ -54,18 +59,35 @@ def test_a_message_over_the_item_limit_is_refused_whole(app):
 def test_bad_items_are_all_reported_and_nothing_is_applied(app):
     load_network(app, network({("WH1", "A"): 5}))
     with pytest.raises(InvalidInput) as caught:
-        update_stock(app, {"mode": "DELTA", "source": "WH1", "items": [
-            {"sku": "A", "quantity": -2}, {"sku": "B", "quantity": "x"}, {"sku": "A", "quantity": 1, "source": "NOPE"}]})
+        update_stock(
+            app,
+            {
+                "mode": "DELTA",
+                "source": "WH1",
+                "items": [
+                    {"sku": "A", "quantity": -2},
+                    {"sku": "B", "quantity": "x"},
+                    {"sku": "A", "quantity": 1, "source": "NOPE"},
+                ],
+            },
+        )
     assert {e.path for e in caught.value.errors} == {"items[0].quantity", "items[1].quantity"}
     with pytest.raises(InvalidInput, match="unknown source 'NOPE'"):
-        update_stock(app, {"mode": "DELTA", "items": [{"sku": "A", "quantity": 1, "source": "NOPE"},
-                                                      {"sku": "A", "quantity": 9, "source": "WH1"}]})
+        update_stock(
+            app,
+            {
+                "mode": "DELTA",
+                "items": [{"sku": "A", "quantity": 1, "source": "NOPE"}, {"sku": "A", "quantity": 9, "source": "WH1"}],
+            },
+        )
     assert on_hand(app) == {("WH1", "A"): 5}
 
 
 def test_sellable_stock_sums_enabled_channel_sources_net_of_safety_and_reservations(app):
-    doc = network({("WH1", "A"): 5, ("WH2", "A"): 4, ("ST1", "A"): 2},
-                  channels=[{"code": "web", "sources": ["WH1", "WH2"]}, {"code": "store", "sources": ["ST1", "WH1"]}])
+    doc = network(
+        {("WH1", "A"): 5, ("WH2", "A"): 4, ("ST1", "A"): 2},
+        channels=[{"code": "web", "sources": ["WH1", "WH2"]}, {"code": "store", "sources": ["ST1", "WH1"]}],
+    )
     load_network(app, doc)
     update_stock(app, {"mode": "DELTA", "source": "WH1", "items": [{"sku": "A", "quantity": 5, "safety_stock": 1}]})
     place_order(app, order("O1", ("A", 2)))

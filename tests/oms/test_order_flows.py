@@ -46,7 +46,11 @@ def test_a_home_order_is_reserved_acknowledged_picked_packed_shipped_and_complet
     assert stock_of(app, "WH1", "A") == (3, 0)
     view = order_view(app, "O1")
     assert [e["to"] for e in view["timeline"] if e["entity"] == "order"] == [
-        "NEW", "LOGISTICS", "LOGISTICSCOMPLETE", "COMPLETE"]
+        "NEW",
+        "LOGISTICS",
+        "LOGISTICSCOMPLETE",
+        "COMPLETE",
+    ]
     assert "shipment.shipped" in topics(app)
     check_invariants(app)
 

@@ -53,8 +53,13 @@ class OrderLifecycle(RuleBasedStateMachine):
             uow.session.commit()
         self.app.compiled.clear()
         self.app.db.cache.clear()
-        load_network(self.app, network({("WH1", "A"): 3, ("WH2", "A"): 2, ("WH1", "B"): 2, ("ST1", "B"): 1,
-                                        ("ST2", "C"): 1, ("WH2", "W"): 2}, channels=CHANNELS))
+        load_network(
+            self.app,
+            network(
+                {("WH1", "A"): 3, ("WH2", "A"): 2, ("WH1", "B"): 2, ("ST1", "B"): 1, ("ST2", "C"): 1, ("WH2", "W"): 2},
+                channels=CHANNELS,
+            ),
+        )
         set_ruleset(self.app, "vip", "review", "hold")
         set_ruleset(self.app, "whole", "complete", "partial-hold split-after-1")
         self.placed = 0
@@ -73,8 +78,12 @@ class OrderLifecycle(RuleBasedStateMachine):
                 stmt = stmt.where(r.method.in_(methods))
             return list(uow.session.scalars(stmt.order_by(r.id)))
 
-    @rule(lines=line_specs, channel=st.sampled_from(["web", "web", "vip", "whole"]),
-          pickup=st.sampled_from([None, None, "ST1", "ST2"]), preshipped=st.booleans())
+    @rule(
+        lines=line_specs,
+        channel=st.sampled_from(["web", "web", "vip", "whole"]),
+        pickup=st.sampled_from([None, None, "ST1", "ST2"]),
+        preshipped=st.booleans(),
+    )
     def place(self, lines, channel, pickup, preshipped) -> None:  # type: ignore[no-untyped-def]
         self.placed += 1
         specs = []
@@ -86,8 +95,12 @@ class OrderLifecycle(RuleBasedStateMachine):
         placed = self.attempt(place_order, order(f"O{self.placed}", *specs, channel=channel, pickup=pickup))
         assert placed is not None, "a well-formed order on a known channel is always accepted"
 
-    @rule(mode=st.sampled_from(["DELTA", "ADJUST", "NONZERO"]), source=st.sampled_from(SOURCES),
-          sku=st.sampled_from(["A", "B", "C", "W"]), quantity=st.integers(-2, 4))
+    @rule(
+        mode=st.sampled_from(["DELTA", "ADJUST", "NONZERO"]),
+        source=st.sampled_from(SOURCES),
+        sku=st.sampled_from(["A", "B", "C", "W"]),
+        quantity=st.integers(-2, 4),
+    )
     def stock_message(self, mode, source, sku, quantity) -> None:  # type: ignore[no-untyped-def]
         if mode != "ADJUST":
             quantity = abs(quantity)
@@ -100,8 +113,13 @@ class OrderLifecycle(RuleBasedStateMachine):
         if not ids:
             return
         request_id = data.draw(st.sampled_from(ids))
-        commands = {"ack": ff.acknowledge, "pick": ff.pick, "pack": ff.pack, "receive": ff.receive,
-                    "collect": ff.collect}
+        commands = {
+            "ack": ff.acknowledge,
+            "pick": ff.pick,
+            "pack": ff.pack,
+            "receive": ff.receive,
+            "collect": ff.collect,
+        }
         if step == "ship":
             self.attempt(ff.ship, request_id, "DHL", f"T{request_id}")
         else:
@@ -151,8 +169,14 @@ def test_random_order_lifecycles_keep_every_invariant(database_url: str, clock: 
     OrderLifecycle.app, OrderLifecycle.clock = app, clock
     examples = EXAMPLES["sqlite" if database_url.startswith("sqlite") else "postgresql"]
     try:
-        run_state_machine_as_test(OrderLifecycle, settings=settings(
-            max_examples=examples, stateful_step_count=30, deadline=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
+        run_state_machine_as_test(
+            OrderLifecycle,
+            settings=settings(
+                max_examples=examples,
+                stateful_step_count=30,
+                deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+            ),
+        )
     finally:
         app.db.dispose()
