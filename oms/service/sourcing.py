@@ -16,7 +16,7 @@ from oms.domain.allocation import DECLINED_RULE, SourcingOutcome, apply_plan
 from oms.domain.catalog import CatalogSnapshot, Channel
 from oms.domain.events import Context
 from oms.domain.order import LinePart, Order
-from oms.domain.statuses import OrderStatus
+from oms.domain.statuses import LineStatus, OrderStatus, Reason
 from oms.service.app import Oms
 from oms.service.unit_of_work import UnitOfWork
 from sourcing_engine import Delivery, Directives, Location, NetworkIndex, SourceFilter, source
@@ -59,14 +59,23 @@ def source_waiting(
     directives = _directives(app, uow, order, channel, snapshot, engine_order, index)
     try:
         plan = source(engine_order, index, channel.strategy, directives=directives, attempt=order.sourcing_attempts)
-    except InputError as err:
-        order.fail("LOGISTICSFAIL", str(err), ctx)
-        return SourcingOutcome()
+    except InputError as err:  # the network changed under the order (say, its pickup store left the channel)
+        return _unsourceable(order, parts, str(err), ctx)
     unmanaged_skus = [sku for sku in skus if sku in products and not products[sku].for_engine().manage_stock]
     unmanaged = {(code, sku) for sku in unmanaged_skus for code in index.codes}
     outcome = apply_plan(order, plan, parts, unmanaged, ctx)
     order.moves.extend(outcome.moves)
     return outcome
+
+
+def _unsourceable(order: Order, parts: list[LinePart], why: str, ctx: Context) -> SourcingOutcome:
+    """Before logistics the order goes to ERROR for an operator; once in logistics the units are cancelled."""
+    if order.status != OrderStatus.LOGISTICS:
+        order.fail("LOGISTICSFAIL", why, ctx)
+        return SourcingOutcome()
+    for part in list(parts):
+        order.move(part, part.quantity, LineStatus.CANCELLED, Reason.NOSOURCE, ctx)
+    return SourcingOutcome(cancelled=sum(p.quantity for p in parts))
 
 
 def _pending_applied(rows: list[StockRow], order: Order) -> list[StockRow]:

@@ -252,3 +252,26 @@ def test_a_bundle_waits_for_one_source_and_splits_after_the_configured_attempts(
     assert resource_waiting(app) == 1  # after one failed attempt, the bundle may split
     assert sorted(r["source"] for r in requests_of(app, "O1")) == ["WH1", "WH2"]
     check_invariants(app)
+
+
+def test_a_batch_channel_keeps_orders_new_until_a_sourcing_wave(app):
+    load_network(app, network({("WH1", "A"): 5}, channels=[{"code": "web", "sources": "*", "sourcing_mode": "batch"}]))
+    placed = place_order(app, order("O1", ("A", 1)))
+    assert (placed.status, placed.reason) == ("NEW", "NEWFRONTEND")
+    assert place_order(app, order("P1", ("A", 1), pickup="ST1")).status == "LOGISTICS"  # pickup: always direct
+    assert resource_waiting(app) == 0  # restock re-sourcing leaves batch orders to their wave
+    assert resource_waiting(app, include_new=True) == 1
+    assert order_view(app, "O1")["status"] == "LOGISTICS"
+    check_invariants(app)
+
+
+def test_exchanges_and_reshipments_name_an_existing_original_order(app):
+    load_network(app, network({("WH1", "A"): 5}))
+    place_order(app, order("O1", ("A", 1)))
+    with pytest.raises(InvalidInput, match="original_order_id"):
+        place_order(app, order("X1", ("A", 1), type="exchange"))
+    with pytest.raises(InvalidInput, match="no order 'O9'"):
+        place_order(app, order("X1", ("A", 1), type="exchange", original_order_id="O9"))
+    placed = place_order(app, order("R1", ("A", 1), type="reshipment", original_order_id="O1"))
+    view = order_view(app, "R1")
+    assert placed.created and (view["type"], view["original_order_id"]) == ("reshipment", "O1")
