@@ -5,7 +5,7 @@
 
 Each run gets a fresh database (a SQLite file, or a PostgreSQL database
 created on the server named by --pg-url and dropped afterwards), loads the
-sample network (30 sources) with deep stock, and has every process place its
+network of 30 sources at real cities with deep stock of 40 SKUs, and has every process place its
 share of seeded random orders (1-4 lines, Zipf-like SKU popularity, 10% click
 and collect, 20% with a bundle) after a short untimed warm-up.  Latency is per
 ``place_order`` call; throughput is all orders over the wall time from the
@@ -15,44 +15,74 @@ common start to the last finish.
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing as mp
 import random
 import statistics
 import tempfile
 import time
 import uuid
-from importlib import resources
 from pathlib import Path
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-CITIES = [
-    (52.52, 13.40, "DE"),
-    (48.14, 11.58, "DE"),
-    (53.55, 9.99, "DE"),
-    (50.94, 6.96, "DE"),
-    (50.11, 8.68, "DE"),
-    (48.21, 16.37, "AT"),
-    (52.37, 4.90, "NL"),
-    (51.05, 13.74, "DE"),
-    (48.78, 9.18, "DE"),
-    (47.37, 8.54, "CH"),
+# 30 sources at real cities: the first 8 warehouses (ship, ship to store), the rest stores (ship, pickup).
+SITES = [
+    ("BER", 52.52, 13.40, "DE"),
+    ("HAM", 53.55, 9.99, "DE"),
+    ("FRA", 50.11, 8.68, "DE"),
+    ("MUC", 48.14, 11.58, "DE"),
+    ("LEJ", 51.34, 12.37, "DE"),
+    ("DUS", 51.23, 6.78, "DE"),
+    ("VIE", 48.21, 16.37, "AT"),
+    ("AMS", 52.37, 4.90, "NL"),
+    ("CGN", 50.94, 6.96, "DE"),
+    ("STR", 48.78, 9.18, "DE"),
+    ("DTM", 51.51, 7.47, "DE"),
+    ("NUE", 49.45, 11.08, "DE"),
+    ("DRS", 51.05, 13.74, "DE"),
+    ("BRE", 53.08, 8.80, "DE"),
+    ("HAJ", 52.38, 9.73, "DE"),
+    ("BON", 50.74, 7.10, "DE"),
+    ("MHM", 49.49, 8.47, "DE"),
+    ("FRB", 47.99, 7.85, "DE"),
+    ("KEL", 54.32, 10.14, "DE"),
+    ("GRZ", 47.07, 15.44, "AT"),
+    ("PRG", 50.08, 14.44, "CZ"),
+    ("CPH", 55.68, 12.57, "DK"),
+    ("BRU", 50.85, 4.35, "BE"),
+    ("ROT", 51.92, 4.48, "NL"),
+    ("ZRH", 47.37, 8.54, "CH"),
+    ("LUX", 49.61, 6.13, "LU"),
+    ("WAW", 52.23, 21.01, "PL"),
+    ("MIL", 45.46, 9.19, "IT"),
+    ("LYS", 45.76, 4.84, "FR"),
+    ("PAR", 48.86, 2.35, "FR"),
 ]
+SKUS = [f"SKU-{n:03d}" for n in range(40)]
 WARMUP = 20
 
 
-def sample_network() -> dict:
-    text = resources.files("api.samples").joinpath("network.json").read_text(encoding="utf-8")
-    doc = json.loads(text)
-    skus = sorted({p["sku"] for p in doc["products"]} | {r["sku"] for r in doc["stock"]})
-    doc["stock"] = [
-        {"source": s["code"], "sku": sku, "on_hand": 1_000_000}
-        for s in doc["sources"]
-        for sku in skus
-        if sku not in ("GIFTCARD-50",)
-    ]
-    doc["channels"] = [{"code": "web", "sources": "*"}]
-    return doc
+def bench_network() -> dict:
+    """Sources at real cities with deep stock of every SKU, so that runs measure the OMS, not shortages."""
+    sources = []
+    for i, (city, lat, lon, country) in enumerate(SITES):
+        warehouse = i < 8
+        sources.append(
+            {
+                "code": f"{'WH' if warehouse else 'ST'}-{city}",
+                "type": "warehouse" if warehouse else "store",
+                "priority": i,
+                "location": {"lat": lat, "lon": lon, "country": country},
+                "capabilities": ["ship", "ship_to_store"] if warehouse else ["ship", "pickup"],
+                "costs": {"fixed": 4.5 if warehouse else 6.0, "per_km": 0.002, "per_unit": 0.25 if warehouse else 0.5},
+            }
+        )
+    stock = [{"source": s["code"], "sku": sku, "on_hand": 1_000_000} for s in sources for sku in SKUS]
+    return {
+        "sources": sources,
+        "products": [{"sku": sku} for sku in SKUS],
+        "stock": stock,
+        "channels": [{"code": "web", "sources": "*"}],
+    }
 
 
 def make_orders(count: int, seed: int, prefix: str, skus: list[str], stores: list[str]) -> list[dict]:
@@ -71,7 +101,7 @@ def make_orders(count: int, seed: int, prefix: str, skus: list[str], stores: lis
         if rng.random() < 0.1:
             delivery = {"method": "pickup", "pickup_source": rng.choice(stores)}
         else:
-            lat, lon, country = rng.choice(CITIES)
+            _, lat, lon, country = rng.choice(SITES)
             delivery = {
                 "method": "ship",
                 "address": {
@@ -132,17 +162,16 @@ def run(backend: str, processes: int, count: int, pg_admin: str, seed: int) -> d
         try:
             app = Oms.connect(url)
             upgrade(app.db)
-            network = sample_network()
+            network = bench_network()
             load_network(app, network)
             app.db.dispose()
-            skus = sorted({r["sku"] for r in network["stock"]})
-            stores = [s["code"] for s in network["sources"] if "pickup" in s.get("capabilities", [])]
+            stores = [s["code"] for s in network["sources"] if "pickup" in s["capabilities"]]
             ctx = mp.get_context("spawn")
             barrier, queue = ctx.Barrier(processes), ctx.Queue()
             procs = []
             for p in range(processes):
-                mine = make_orders(count // processes, seed + p, f"P{p}", skus, stores)
-                warm = make_orders(WARMUP, seed + 100 + p, f"W{p}", skus, stores)
+                mine = make_orders(count // processes, seed + p, f"P{p}", SKUS, stores)
+                warm = make_orders(WARMUP, seed + 100 + p, f"W{p}", SKUS, stores)
                 proc = ctx.Process(target=worker, args=(url, mine, warm, barrier, queue))
                 proc.start()
                 procs.append(proc)
