@@ -43,16 +43,18 @@ class _Bridged:
 
 
 class DslRules:
-    """Compiles with ``rules_dsl.compile_text`` (or ``compile``) when the language offers it."""
+    """Compiles with ``rules_dsl.load(text, file)`` when the language is installed."""
 
     def compile(self, text: str, name: str) -> CompiledRules:
         import rules_dsl
 
-        compile_fn = getattr(rules_dsl, "compile_text", None) or getattr(rules_dsl, "compile", None)
-        if compile_fn is None:
+        load = getattr(rules_dsl, "load", None)
+        if load is None:
             raise RulesUnavailable([FieldError(name, "the rules language is not available in this installation yet")])
         try:
-            return _Bridged(compile_fn(text, name))
-        except Exception as err:  # the language reports its own errors; we surface them as input errors
-            errors = getattr(err, "errors", None) or [err]
-            raise InvalidInput([FieldError(name, str(e)) for e in errors]) from None
+            return _Bridged(load(text, name))
+        except Exception as err:  # RulesError: every problem, each at FILE:LINE:COL
+            problems = getattr(err, "diagnostics", None)
+            if problems is None:
+                raise
+            raise InvalidInput([FieldError("", str(p)) for p in problems]) from None

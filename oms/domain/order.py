@@ -283,8 +283,11 @@ class Order:
         """Derive the order's status from its parts and record every step to it."""
         for status, reason in self._path_to(*self._derived()):
             check_order_transition(self.number, self.status, status)
+            note = self.hold if status == S.ONHOLD else None
             self.events.append(
-                StatusChange(self, "order", self.number, self.status, self.reason, status, reason, ctx.actor, ctx.now)
+                StatusChange(
+                    self, "order", self.number, self.status, self.reason, status, reason, ctx.actor, ctx.now, note=note
+                )
             )
             self.status, self.reason = status, reason
 
