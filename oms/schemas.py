@@ -12,12 +12,12 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from oms.errors import FieldError, InvalidInput
-from sourcing_engine import schemas as engine_schemas
 from sourcing_engine.model import Order
+from sourcing_engine.schemas import OrderSchema
 
 MAX_STOCK_ITEMS = 10_000
 STOCK_MODES = ("FULL", "NONZERO", "DELTA", "ADJUST")
-MESSAGES = engine_schemas.MESSAGES
+MESSAGES = {"required": "missing required field", "null": "must not be null", "invalid": "has the wrong type"}
 
 
 def _text(**kw: Any) -> fields.String:
@@ -39,7 +39,7 @@ def _bool(**kw: Any) -> fields.Boolean:
     )
 
 
-class IntakeOrderSchema(engine_schemas.OrderSchema):
+class IntakeOrderSchema(OrderSchema):
     """The engine's order, plus what the OMS records: order type and the order it replaces."""
 
     type = _choice("normal", "exchange", "reshipment", load_default="normal")
@@ -56,12 +56,22 @@ class IntakeOrderSchema(engine_schemas.OrderSchema):
         return Order(**{**data, "lines": tuple(data["lines"])}), extra
 
 
-class ProductSchema(engine_schemas.ProductSchema):
+class ProductSchema(Schema):
+    """The engine's product, plus the OMS's product types and ``price_adjustable``."""
+
+    class Meta:
+        unknown = RAISE
+
+    sku = _text(required=True, validate=validate.Length(min=1, error="must not be empty"))
     type = _choice("physical", "virtual", "service", "shipping", load_default="physical")
+    manage_stock = _bool(load_default=True)
+    backorders = _bool(load_default=False)
     price_adjustable = _bool(load_default=False)
+    tags = fields.List(_text(), load_default=list, error_messages={**MESSAGES, "invalid": "must be a list"})
+    attributes = fields.Dict(keys=fields.String(), load_default=dict)
 
     @post_load
-    def make(self, data: dict, **_: Any) -> dict[str, Any]:  # type: ignore[override]
+    def make(self, data: dict, **_: Any) -> dict[str, Any]:
         return {**data, "tags": sorted(set(data["tags"]))}
 
 
