@@ -14,6 +14,9 @@ from oms.domain.catalog import CatalogProduct, CatalogSnapshot, Channel
 from sourcing_engine.model import Costs, Location, Source
 
 
+_VERSION = select(t.catalog_state.c.version).where(t.catalog_state.c.id == 1)
+
+
 class CatalogRepository:
     def __init__(self, session: Session, cache: dict[str, Any]) -> None:
         self.session = session
@@ -21,7 +24,7 @@ class CatalogRepository:
         self._snapshot: CatalogSnapshot | None = None  # checked once per transaction
 
     def version(self) -> int:
-        return int(self.session.scalar(select(t.catalog_state.c.version).where(t.catalog_state.c.id == 1)) or 0)
+        return int(self.session.execute(_VERSION).scalar() or 0)
 
     def snapshot(self) -> CatalogSnapshot:
         if self._snapshot is None:
