@@ -13,7 +13,6 @@ from oms.adapters import tables as t
 from oms.domain.catalog import CatalogProduct, CatalogSnapshot, Channel
 from sourcing_engine.model import Costs, Location, Source
 
-
 _VERSION = select(t.catalog_state.c.version).where(t.catalog_state.c.id == 1)
 
 

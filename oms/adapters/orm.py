@@ -13,7 +13,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import registry, relationship
 
 from oms.adapters import tables as t
-from oms.domain.order import LinePart, Order, OrderLine
+from oms.domain.order import Order, OrderLine
+from oms.domain.parts import LinePart
 from oms.domain.requests import ShipmentRequest
 from oms.domain.statuses import LineStatus, Method, OrderStatus, RequestStatus
 

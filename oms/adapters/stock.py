@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from oms.adapters import tables as t
-from oms.domain.order import StockMove
+from oms.domain.parts import StockMove
 from oms.errors import StockConflict
 from sourcing_engine.model import StockRow
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from oms.domain.events import BackorderException, Context, RequestCreated
-from oms.domain.order import LinePart, Order, StockMove, consume
+from oms.domain.order import Order
+from oms.domain.parts import LinePart, StockMove, consume
 from oms.domain.requests import ShipmentRequest
 from oms.domain.statuses import LineStatus, Method, Reason, RequestStatus
 from sourcing_engine.plan import Plan

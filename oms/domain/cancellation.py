@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from oms.domain.events import Context
 from oms.domain.fulfillment import close_empty_requests
-from oms.domain.order import LinePart, Order, StockMove, consume
+from oms.domain.order import Order
+from oms.domain.parts import LinePart, StockMove, consume
 from oms.domain.statuses import LineStatus, Method, Reason, RequestStatus
 from oms.errors import FieldError, InvalidInput, Refused
 

@@ -10,7 +10,8 @@ Each step returns nothing; the order collects events and stock moves.
 from __future__ import annotations
 
 from oms.domain.events import Context, ShipmentShipped
-from oms.domain.order import LinePart, Order, StockMove, consume
+from oms.domain.order import Order
+from oms.domain.parts import LinePart, StockMove, consume
 from oms.domain.requests import ShipmentRequest
 from oms.domain.statuses import LineStatus, Method, Reason, RequestStatus
 from oms.errors import FieldError, InvalidInput, Refused

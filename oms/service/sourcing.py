@@ -15,7 +15,8 @@ import numpy as np
 from oms.domain.allocation import DECLINED_RULE, SourcingOutcome, apply_plan
 from oms.domain.catalog import CatalogSnapshot, Channel
 from oms.domain.events import Context
-from oms.domain.order import LinePart, Order
+from oms.domain.order import Order
+from oms.domain.parts import LinePart
 from oms.domain.statuses import LineStatus, OrderStatus, Reason
 from oms.service.app import Oms
 from oms.service.unit_of_work import UnitOfWork

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from oms.adapters import tables as t
 from oms.domain.catalog import sellable
-from oms.domain.order import LinePart, Order
+from oms.domain.order import Order
+from oms.domain.parts import LinePart
 from oms.domain.requests import ShipmentRequest
 from oms.domain.statuses import LINE_TRANSITIONS, LineStatus, Method, Reason
 from oms.service.app import Oms, transact

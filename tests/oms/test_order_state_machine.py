@@ -160,7 +160,7 @@ class OrderLifecycle(RuleBasedStateMachine):
             check_invariants(self.app)
 
 
-EXAMPLES = {"sqlite": 25, "postgresql": 10}
+EXAMPLES = {"sqlite": 50, "postgresql": 20}
 
 
 @pytest.mark.slow
