@@ -54,7 +54,8 @@ class Database:
 
 def _engine(url: URL) -> Engine:
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=False)
+        # Prepared at first use: the same few statements run for every order, parsing and planning once pays.
+        return create_engine(url, pool_size=10, max_overflow=10, connect_args={"prepare_threshold": 0})
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(

@@ -60,7 +60,7 @@ class UnitOfWork:
         self.session.commit()
 
     def _write_records(self) -> None:
-        """Stock history, status history and outbox rows; on PostgreSQL in one statement (one round trip)."""
+        """Stock history, status history and outbox rows."""
         events = [e for order in self.orders.seen for e in order.events] + self.events
         for order in self.orders.seen:
             order.events.clear()
@@ -76,16 +76,9 @@ class UnitOfWork:
                 ],
             ),
         ]
-        tables = [(table, rows) for table, rows in tables if rows]
-        if self.db.is_sqlite or len(tables) < 2:
-            for table, rows in tables:
+        for table, rows in tables:
+            if rows:  # executemany: compiled once and cached, cheaper than one statement of many VALUES
                 self.session.execute(insert(table), rows)
-            return
-        (last, last_rows), *ctes = reversed(tables)
-        stmt = insert(last).values(last_rows)
-        for table, rows in ctes:
-            stmt = stmt.add_cte(insert(table).values(rows).cte(f"write_{table.name}"))
-        self.session.execute(stmt)
 
     def _stock_events(self) -> list[StockEvent]:
         """stock.updated with the channels' new sellable figures; stock.low where one fell under its threshold."""
