@@ -47,7 +47,7 @@ def place(file: str, as_json: bool) -> None:
         result = {
             "order_id": placed.order_id,
             "channel": placed.channel,
-            "status": placed.status.value if hasattr(placed.status, "value") else placed.status,
+            "status": str(placed.status),
             "reason": placed.reason,
             "created": placed.created,
         }
@@ -110,21 +110,29 @@ def cancel(order_id: str, lines: tuple[str, ...], reason: str, channel: str | No
 @orders.command("release")
 @click.argument("order_id")
 @channel_option
-def release(order_id: str, channel: str | None) -> None:
+@json_option
+def release(order_id: str, channel: str | None, as_json: bool) -> None:
     """Release an order held by the rules, and source it."""
     app = open_oms()
     with reported(order_id):
         placed = service.release_hold(app, order_id, channel, actor="cli")
-    click.echo(f"{order_id}: released, {placed.status}/{placed.reason}")
+    if as_json:
+        emit({"order_id": placed.order_id, "channel": placed.channel, "status": placed.status, "reason": placed.reason})
+    else:
+        click.echo(f"{order_id}: released, {placed.status}/{placed.reason}")
 
 
 @orders.command("resource")
 @click.option("--batch", is_flag=True, help="Also source orders of batch channels never sourced yet (a wave).")
 @click.option("--sku", "skus", multiple=True, help="Only orders waiting for these SKUs.")
-def resource(batch: bool, skus: tuple[str, ...]) -> None:
+@json_option
+def resource(batch: bool, skus: tuple[str, ...], as_json: bool) -> None:
     """Source waiting orders again, oldest first (backorders, bundles waiting, batch waves)."""
     app = open_oms()
     with reported():
         count = service.resource_waiting(app, set(skus) or None, include_new=batch, actor="cli")
         flagged = service.flag_exceptions(app, actor="cli")
-    click.echo(f"{count} order(s) sourced, {flagged} unit(s) newly flagged as backorder exceptions")
+    if as_json:
+        emit({"orders_sourced": count, "backorder_exceptions_flagged": flagged})
+    else:
+        click.echo(f"{count} order(s) sourced, {flagged} unit(s) newly flagged as backorder exceptions")

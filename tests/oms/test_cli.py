@@ -56,6 +56,9 @@ def test_the_operator_flow_from_an_empty_database_to_a_shipped_order(oms, tmp_pa
     stock = json.loads(oms("stock", "show", "--sku", "TSHIRT-M", "--json").stdout)
     assert set(stock["sellable"]["TSHIRT-M"]) == {"web", "store", "pos"}
     assert oms("requests", "list", "--json").stdout.startswith("[")
+    assert "only ONHOLD orders" in oms("orders", "release", "ORD-1002", code=1).stderr
+    resourced = json.loads(oms("orders", "resource", "--json").stdout)
+    assert set(resourced) == {"orders_sourced", "backorder_exceptions_flagged"}
 
 
 def test_bad_input_is_one_line_on_stderr_with_exit_code_2(oms, tmp_path: Path) -> None:
