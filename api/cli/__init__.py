@@ -5,9 +5,14 @@ from __future__ import annotations
 import click
 
 from api.cli.bench import bench
+from api.cli.db import db
 from api.cli.demo import demo
+from api.cli.network import network
+from api.cli.orders import orders
+from api.cli.requests import requests
 from api.cli.rules import rules
 from api.cli.source import source
+from api.cli.stock import stock
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,3 +25,8 @@ main.add_command(source)
 main.add_command(demo)
 main.add_command(bench)
 main.add_command(rules)
+main.add_command(db)
+main.add_command(network)
+main.add_command(orders)
+main.add_command(stock)
+main.add_command(requests)

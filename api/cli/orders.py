@@ -1,0 +1,138 @@
+"""``oms orders``: place, show, cancel, release and re-source orders."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from api.cli.backend import (
+    channel_option,
+    describe_errors,
+    emit,
+    json_option,
+    open_oms,
+    parse_line_quantities,
+    reported,
+)
+from api.cli.inputs import display_name, fail, parse_json, read_text
+from api.cli.oms_show import print_order
+from oms.errors import InvalidInput
+from oms.schemas import load_intake_order
+from oms.service import orders as service
+from oms.service.views import order_view
+
+
+@click.group("orders")
+def orders() -> None:
+    """Orders: intake, status, cancellation."""
+
+
+@orders.command("place")
+@click.argument("file")
+@json_option
+def place(file: str, as_json: bool) -> None:
+    """Place one order (a JSON object) or many (JSON lines); every payload is checked before any is placed."""
+    name = display_name(file)
+    docs = _documents(read_text(file), name)
+    for where, doc in docs:
+        try:
+            load_intake_order(doc)
+        except InvalidInput as err:
+            fail(f"{where}: " + describe_errors(err))
+    app = open_oms()
+    for where, doc in docs:
+        with reported(where):
+            placed = service.place_order(app, doc, actor="cli")
+        result = {
+            "order_id": placed.order_id,
+            "channel": placed.channel,
+            "status": str(placed.status),
+            "reason": placed.reason,
+            "created": placed.created,
+        }
+        if as_json:
+            click.echo(json.dumps(result))
+        else:
+            verb = "placed" if placed.created else "already placed"
+            click.echo(f"{placed.channel}/{placed.order_id}: {verb}, {result['status']}/{placed.reason}")
+
+
+def _documents(text: str, name: str) -> list[tuple[str, object]]:
+    stripped = text.strip()
+    if stripped.startswith("{"):
+        try:
+            return [(name, json.loads(stripped))]
+        except json.JSONDecodeError:
+            pass  # JSON lines, or malformed: read line by line for a precise message
+    docs = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            docs.append((f"{name}:{number}", parse_json(line, f"{name}:{number}")))
+    if not docs:
+        fail(f"{name}: no order in the file")
+    return docs
+
+
+@orders.command("show")
+@click.argument("order_id")
+@channel_option
+@json_option
+def show(order_id: str, channel: str | None, as_json: bool) -> None:
+    """Lines, shipment requests and the timeline of one order."""
+    app = open_oms()
+    with reported(order_id):
+        doc = order_view(app, order_id, channel)
+    if as_json:
+        emit(doc)
+    else:
+        print_order(doc)
+
+
+@orders.command("cancel")
+@click.argument("order_id")
+@click.option("--line", "lines", multiple=True, metavar="LINE[:QTY]", help="Cancel only these lines (repeatable).")
+@click.option("--reason", default="CUSTOMERREQ", show_default=True)
+@channel_option
+@json_option
+def cancel(order_id: str, lines: tuple[str, ...], reason: str, channel: str | None, as_json: bool) -> None:
+    """Cancel the order, or some units of some lines (by MOM's cancellation rules)."""
+    app = open_oms()
+    with reported(order_id):
+        units = service.cancel_order(app, order_id, parse_line_quantities(lines), channel, reason.upper(), actor="cli")
+        doc = order_view(app, order_id, channel)
+    if as_json:
+        emit({"cancelled_units": units, "status": doc["status"], "reason": doc["reason"]})
+    else:
+        click.echo(f"{order_id}: {units} unit(s) cancelled; order {doc['status']}/{doc['reason']}")
+
+
+@orders.command("release")
+@click.argument("order_id")
+@channel_option
+@json_option
+def release(order_id: str, channel: str | None, as_json: bool) -> None:
+    """Release an order held by the rules, and source it."""
+    app = open_oms()
+    with reported(order_id):
+        placed = service.release_hold(app, order_id, channel, actor="cli")
+    if as_json:
+        emit({"order_id": placed.order_id, "channel": placed.channel, "status": placed.status, "reason": placed.reason})
+    else:
+        click.echo(f"{order_id}: released, {placed.status}/{placed.reason}")
+
+
+@orders.command("resource")
+@click.option("--batch", is_flag=True, help="Also source orders of batch channels never sourced yet (a wave).")
+@click.option("--sku", "skus", multiple=True, help="Only orders waiting for these SKUs.")
+@json_option
+def resource(batch: bool, skus: tuple[str, ...], as_json: bool) -> None:
+    """Source waiting orders again, oldest first (backorders, bundles waiting, batch waves)."""
+    app = open_oms()
+    with reported():
+        count = service.resource_waiting(app, set(skus) or None, include_new=batch, actor="cli")
+        flagged = service.flag_exceptions(app, actor="cli")
+    if as_json:
+        emit({"orders_sourced": count, "backorder_exceptions_flagged": flagged})
+    else:
+        click.echo(f"{count} order(s) sourced, {flagged} unit(s) newly flagged as backorder exceptions")

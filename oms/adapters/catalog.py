@@ -1,0 +1,163 @@
+"""The catalog repository: channels, sources, products and rulesets, cached per process by version."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from oms.adapters import tables as t
+from oms.domain.catalog import CatalogProduct, CatalogSnapshot, Channel
+from sourcing_engine.model import Costs, Location, Source
+
+_VERSION = select(t.catalog_state.c.version).where(t.catalog_state.c.id == 1)
+
+
+class CatalogRepository:
+    def __init__(self, session: Session, cache: dict[str, Any]) -> None:
+        self.session = session
+        self.cache = cache
+        self._snapshot: CatalogSnapshot | None = None  # checked once per transaction
+
+    def version(self) -> int:
+        return int(self.session.execute(_VERSION).scalar() or 0)
+
+    def snapshot(self) -> CatalogSnapshot:
+        if self._snapshot is None:
+            self._snapshot = self._current()
+        return self._snapshot
+
+    def _current(self) -> CatalogSnapshot:
+        version = self.version()
+        cached = self.cache.get("catalog")
+        if isinstance(cached, CatalogSnapshot) and cached.version == version:
+            return cached
+        snapshot = CatalogSnapshot(version, self.sources(), self._channels())
+        self.cache["catalog"] = snapshot
+        return snapshot
+
+    def products(self, snapshot: CatalogSnapshot, skus: Iterable[str]) -> dict[str, CatalogProduct]:
+        """Known products among ``skus`` (unknown SKUs are physical, managed, not backorderable)."""
+        missing = sorted({sku for sku in skus if sku not in snapshot.products})
+        if missing:
+            found = {
+                row.sku: _product(row)
+                for row in self.session.execute(select(t.products).where(t.products.c.sku.in_(missing)))
+            }
+            for sku in missing:
+                snapshot.products[sku] = found.get(sku)
+        return {sku: p for sku in skus if (p := snapshot.products.get(sku)) is not None}
+
+    def bump(self) -> None:
+        self._snapshot = None
+        self.session.execute(
+            update(t.catalog_state).where(t.catalog_state.c.id == 1).values(version=t.catalog_state.c.version + 1)
+        )
+
+    # -- writing (network load) ----------------------------------------------------------------------
+
+    def upsert(self, table: t.Table, key: str, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        column = table.c[key]
+        existing = set(self.session.scalars(select(column).where(column.in_([r[key] for r in rows]))))
+        new = [r for r in rows if r[key] not in existing]
+        if new:
+            self.session.execute(insert(table), new)
+        for row in rows:
+            if row[key] in existing:
+                self.session.execute(update(table).where(column == row[key]).values(**row))
+
+    def link_sources(self, channel: str, links: list[tuple[str, int]]) -> None:
+        self.session.execute(delete(t.channel_sources).where(t.channel_sources.c.channel == channel))
+        if links:
+            self.session.execute(
+                insert(t.channel_sources), [{"channel": channel, "source": code, "priority": p} for code, p in links]
+            )
+
+    def source_codes(self) -> list[str]:
+        return list(self.session.scalars(select(t.sources.c.code).order_by(t.sources.c.code)))
+
+    # -- rulesets ---------------------------------------------------------------------------------------
+
+    def ruleset_text(self, name: str, version: int) -> str | None:
+        r = t.rulesets.c
+        return self.session.scalar(select(r.text).where(r.name == name, r.version == version))
+
+    def add_ruleset(self, name: str, text: str, checksum: str, actor: str, now: datetime) -> int:
+        r = t.rulesets.c
+        latest = self.session.execute(
+            select(r.version, r.checksum).where(r.name == name).order_by(r.version.desc()).limit(1)
+        ).first()
+        if latest is not None and latest.checksum == checksum:
+            return int(latest.version)
+        version = (latest.version if latest else 0) + 1
+        self.session.execute(
+            insert(t.rulesets).values(
+                name=name, version=version, text=text, checksum=checksum, created_at=now, created_by=actor
+            )
+        )
+        return version
+
+    def activate_ruleset(self, channel: str, name: str | None, version: int | None, actor: str, now: datetime) -> None:
+        self.session.execute(
+            update(t.channels).where(t.channels.c.code == channel).values(ruleset_name=name, ruleset_version=version)
+        )
+        self.session.execute(
+            insert(t.ruleset_activations).values(
+                channel=channel, name=name, version=version, activated_at=now, actor=actor
+            )
+        )
+        self.bump()
+
+    # -- reading ------------------------------------------------------------------------------------------
+
+    def sources(self) -> dict[str, Source]:
+        return {row.code: _source(row) for row in self.session.execute(select(t.sources).order_by(t.sources.c.code))}
+
+    def _channels(self) -> dict[str, Channel]:
+        links: dict[str, list[tuple[str, int]]] = {}
+        cs = t.channel_sources.c
+        for row in self.session.execute(
+            select(cs.channel, cs.source, cs.priority).order_by(cs.channel, cs.priority, cs.source)
+        ):
+            links.setdefault(row.channel, []).append((row.source, row.priority))
+        out = {}
+        for row in self.session.execute(select(t.channels)):
+            ruleset = (row.ruleset_name, row.ruleset_version) if row.ruleset_name else None
+            out[row.code] = Channel(
+                row.code,
+                row.name,
+                row.backorders,
+                row.sourcing_mode,
+                row.strategy,
+                row.backorder_exception_days,
+                row.low_stock_threshold,
+                ruleset,
+                tuple(links.get(row.code, ())),
+            )
+        return out
+
+
+def _source(row: Any) -> Source:
+    return Source(
+        code=row.code,
+        name=row.name,
+        type=row.type,
+        enabled=row.enabled,
+        priority=row.priority,
+        location=Location(row.lat, row.lon, row.country, row.postcode),
+        capabilities=frozenset(row.capabilities),
+        costs=Costs(row.cost_fixed, row.cost_per_km, row.cost_per_unit),
+        tags=frozenset(row.tags),
+        attributes=dict(row.attributes),
+    )
+
+
+def _product(row: Any) -> CatalogProduct:
+    return CatalogProduct(
+        row.sku, row.type, row.manage_stock, row.backorders, row.price_adjustable, tuple(row.tags), dict(row.attributes)
+    )

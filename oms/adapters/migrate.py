@@ -1,0 +1,40 @@
+"""Running the packaged Alembic migrations against a database."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from oms.adapters.database import Database
+
+
+def alembic_config(db: Database) -> Config:
+    config = Config()
+    config.set_main_option("script_location", "oms:migrations")
+    config.set_main_option("sqlalchemy.url", db.url.render_as_string(hide_password=False).replace("%", "%%"))
+    return config
+
+
+def upgrade(db: Database, revision: str = "head") -> tuple[str | None, str | None]:
+    """Bring the schema to ``revision``; returns (revision before, revision after)."""
+    before = current_revision(db)
+    config = alembic_config(db)
+    with db.engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+    return before, current_revision(db)
+
+
+def current_revision(db: Database) -> str | None:
+    with db.readonly_engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision(db: Database) -> str | None:
+    return ScriptDirectory.from_config(alembic_config(db)).get_current_head()
+
+
+def is_current(db: Database) -> bool:
+    return current_revision(db) == head_revision(db)

@@ -1,0 +1,275 @@
+"""The database schema: every table the OMS keeps (the migrations create exactly these)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on every database (SQLite keeps no zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+def code(name: str, *args: object, **kw: object) -> Column:
+    return Column(name, String(64), *args, **kw)
+
+
+catalog_state = Table(
+    "catalog_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    code("code", primary_key=True),
+    Column("name", String(200), nullable=False, default=""),
+    Column("type", String(16), nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("priority", Integer, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("country", String(8)),
+    Column("postcode", String(16)),
+    Column("capabilities", JSON, nullable=False),
+    Column("cost_fixed", Float, nullable=False),
+    Column("cost_per_km", Float, nullable=False),
+    Column("cost_per_unit", Float, nullable=False),
+    Column("tags", JSON, nullable=False),
+    Column("attributes", JSON, nullable=False),
+)
+
+products = Table(
+    "products",
+    metadata,
+    code("sku", primary_key=True),
+    Column("type", String(16), nullable=False),
+    Column("manage_stock", Boolean, nullable=False),
+    Column("backorders", Boolean, nullable=False),
+    Column("price_adjustable", Boolean, nullable=False),
+    Column("tags", JSON, nullable=False),
+    Column("attributes", JSON, nullable=False),
+)
+
+channels = Table(
+    "channels",
+    metadata,
+    code("code", primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("backorders", Boolean),
+    Column("sourcing_mode", String(16), nullable=False),
+    Column("strategy", String(16), nullable=False),
+    Column("backorder_exception_days", Integer),
+    Column("low_stock_threshold", Integer),
+    code("ruleset_name"),
+    Column("ruleset_version", Integer),
+)
+
+channel_sources = Table(
+    "channel_sources",
+    metadata,
+    code("channel", ForeignKey("channels.code", ondelete="CASCADE"), primary_key=True),
+    code("source", ForeignKey("sources.code"), primary_key=True),
+    Column("priority", Integer, nullable=False),
+)
+
+rulesets = Table(
+    "rulesets",
+    metadata,
+    code("name", primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("checksum", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+)
+
+ruleset_activations = Table(
+    "ruleset_activations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    code("channel", nullable=False),
+    code("name"),
+    Column("version", Integer),
+    Column("activated_at", UtcDateTime, nullable=False),
+    Column("actor", String(100), nullable=False),
+)
+
+stock = Table(
+    "stock",
+    metadata,
+    code("source", ForeignKey("sources.code"), primary_key=True),
+    code("sku", primary_key=True),
+    Column("on_hand", Integer, nullable=False),
+    Column("reserved", Integer, nullable=False),
+    Column("safety_stock", Integer, nullable=False),
+    Column("unlimited", Boolean, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_stock_sku", "sku"),
+)
+
+stock_history = Table(
+    "stock_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    code("source", nullable=False),
+    code("sku", nullable=False),
+    Column("on_hand_delta", Integer, nullable=False),
+    Column("reserved_delta", Integer, nullable=False),
+    Column("on_hand", Integer, nullable=False),
+    Column("reserved", Integer, nullable=False),
+    Column("safety_stock", Integer, nullable=False),
+    Column("unlimited", Boolean, nullable=False),
+    Column("cause", String(40), nullable=False),
+    Column("reference", String(120)),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_stock_history_sku_source", "sku", "source"),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    code("channel", nullable=False),
+    code("number", nullable=False),
+    Column("type", String(16), nullable=False),
+    code("original_number"),
+    Column("status", String(24), nullable=False),
+    Column("reason", String(40)),
+    Column("delivery_method", String(16), nullable=False),
+    Column("address", JSON),
+    code("pickup_source"),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("placed_at", UtcDateTime, nullable=False),
+    Column("attributes", JSON, nullable=False),
+    Column("payload_hash", String(64), nullable=False),
+    Column("hold", Text),
+    Column("hold_released", Boolean, nullable=False),
+    Column("sourcing_attempts", Integer, nullable=False),
+    UniqueConstraint("channel", "number"),
+    Index("ix_orders_number", "number"),
+)
+
+order_lines = Table(
+    "order_lines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True),
+    code("line_id", nullable=False),
+    code("sku", nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("unit_price", Float, nullable=False),
+    code("bundle"),
+    Column("product_type", String(16), nullable=False),
+    code("preshipped_source"),
+    Column("allow_backorder", Boolean),
+    Column("attributes", JSON, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("declined_sources", JSON, nullable=False),
+)
+
+shipment_requests = Table(
+    "shipment_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True),
+    code("source", nullable=False),
+    Column("method", String(16), nullable=False),
+    code("destination", nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reason", String(40)),
+    Column("carrier", String(100)),
+    Column("tracking", String(100)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_shipment_requests_source_status", "source", "status"),
+)
+
+line_parts = Table(
+    "line_parts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True),
+    code("line_id", nullable=False),
+    code("sku", nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("status", String(24), nullable=False),
+    Column("reason", String(40)),
+    code("source"),
+    Column("request_id", ForeignKey("shipment_requests.id")),
+    Column("handover_id", ForeignKey("shipment_requests.id")),
+    Column("via_id", ForeignKey("shipment_requests.id")),
+    code("reserved_at"),
+    Column("since", UtcDateTime, nullable=False),
+    Column("exception", Boolean, nullable=False),
+    Index("ix_line_parts_sku_status", "sku", "status"),
+)
+
+status_history = Table(
+    "status_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("entity", String(16), nullable=False),
+    code("entity_id", nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("from_status", String(24)),
+    Column("from_reason", String(40)),
+    Column("to_status", String(24), nullable=False),
+    Column("to_reason", String(40)),
+    Column("actor", String(100), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("note", Text),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("topic", String(64), nullable=False),
+    Column("key", String(120), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("published_at", UtcDateTime),
+    Index("ix_outbox_unpublished", "published_at", "id"),
+)

@@ -1,0 +1,191 @@
+"""Fulfillment steps on a shipment request: acknowledge, pick, pack, ship, decline; receive and collect in store.
+
+Home delivery and ship-to-store requests go NEW -> ACKNOWLEDGED -> PICKING ->
+PACKED -> SHIPPED (steps may be skipped, never reversed).  An ISPU request at
+the pickup store goes NEW -> READY (picked, ready for collection) ->
+COLLECTED; ship-to-store units wait there "pending arrival" until received.
+Each step returns nothing; the order collects events and stock moves.
+"""
+
+from __future__ import annotations
+
+from oms.domain.events import Context, ShipmentShipped
+from oms.domain.order import Order
+from oms.domain.parts import LinePart, StockMove, consume
+from oms.domain.requests import ShipmentRequest
+from oms.domain.statuses import LineStatus, Method, Reason, RequestStatus
+from oms.errors import FieldError, InvalidInput, Refused
+
+L = LineStatus
+R = RequestStatus
+AT_SOURCE = (L.ALLOCATEDSHIP, L.RECEIVEDBYLOGISTICS, L.PICKCONFIRMED)
+IN_STORE = (L.ITEM_PENDING_PICKING, L.PICKREADY)
+
+
+def acknowledge(order: Order, req: ShipmentRequest, ctx: Context) -> None:
+    _step(order, req, R.ACKNOWLEDGED, ctx)
+    if req.method in (Method.HOME, Method.STS):
+        for part in _open(order, req, (L.ALLOCATEDSHIP,)):
+            order.move(part, part.quantity, L.RECEIVEDBYLOGISTICS, Reason.OSREPORTREC, ctx)
+
+
+def pick(order: Order, req: ShipmentRequest, ctx: Context) -> None:
+    if req.method == Method.ISPU:
+        missing = [p for p in order.incoming(req)] + [
+            p for p in order.parts_of(req) if p.reason == Reason.PENDING_ARRIVAL
+        ]
+        if missing:
+            lines = ", ".join(f"{p.quantity} of line {p.line_id}" for p in missing)
+            raise Refused(f"shipment request {req.id}: {lines} not arrived at {req.source} yet")
+        _step(order, req, R.READY, ctx)
+        for part in _open(order, req, (L.ITEM_PENDING_PICKING,)):
+            order.move(part, part.quantity, L.PICKREADY, Reason.PICKED, ctx)
+        return
+    _step(order, req, R.PICKING, ctx)
+    for part in _open(order, req, (L.ALLOCATEDSHIP, L.RECEIVEDBYLOGISTICS)):
+        order.move(part, part.quantity, L.PICKCONFIRMED, Reason.PICKED, ctx)
+
+
+def pack(order: Order, req: ShipmentRequest, ctx: Context) -> None:
+    _physical_only(req, "packed")
+    _step(order, req, R.PACKED, ctx)
+
+
+def ship(order: Order, req: ShipmentRequest, carrier: str, tracking: str, ctx: Context) -> None:
+    """Every open unit of the request leaves its source (decline what cannot ship first)."""
+    _physical_only(req, "shipped")
+    errors = [
+        FieldError(name, "must not be empty")
+        for name, value in (("carrier", carrier), ("tracking", tracking))
+        if not value or not value.strip()
+    ]
+    if errors:
+        raise InvalidInput(errors)
+    _step(order, req, R.SHIPPED, ctx)
+    req.carrier, req.tracking = carrier.strip(), tracking.strip()
+    shipped = []
+    for part in _open(order, req, AT_SOURCE):
+        shipped.append((part.line_id, part.sku, part.quantity))
+        order.moves.append(
+            StockMove(req.source, part.sku, on_hand=-part.quantity, reserved=-part.quantity, cause="ship")
+        )
+        if req.method == Method.STS:
+            store = part.handover
+            assert store is not None
+            order.move(
+                part,
+                part.quantity,
+                L.ITEM_PENDING_PICKING,
+                Reason.PENDING_ARRIVAL,
+                ctx,
+                request=store,
+                source=store.source,
+                reserved_at=None,
+                via=req,
+            )
+        else:
+            order.move(part, part.quantity, L.SHIPPED, Reason.OSREPORT, ctx, reserved_at=None)
+    order.events.append(ShipmentShipped(order, req, shipped, ctx.now))
+
+
+def receive(order: Order, req: ShipmentRequest, ctx: Context) -> None:
+    """Ship-to-store units arrive at the pickup store: its stock holds them for the customer."""
+    if req.method != Method.ISPU or not req.is_open:
+        raise Refused(
+            f"shipment request {req.id} is {req.method} and {req.status}; only open ISPU requests receive goods"
+        )
+    arriving = [
+        p for p in order.parts_of(req) if p.reason == Reason.PENDING_ARRIVAL and p.status == L.ITEM_PENDING_PICKING
+    ]
+    if not arriving:
+        raise Refused(f"shipment request {req.id} has nothing in transit to {req.source}")
+    for part in arriving:
+        order.moves.append(
+            StockMove(
+                req.source, part.sku, on_hand=part.quantity, reserved=part.quantity, cause="ship_to_store_received"
+            )
+        )
+        order.move(part, part.quantity, L.ITEM_PENDING_PICKING, Reason.ARRIVED, ctx, reserved_at=req.source)
+
+
+def collect(order: Order, req: ShipmentRequest, ctx: Context) -> None:
+    if req.method != Method.ISPU:
+        raise Refused(f"shipment request {req.id} is {req.method}; only ISPU requests are collected")
+    _step(order, req, R.COLLECTED, ctx)
+    for part in _open(order, req, (L.PICKREADY,)):
+        order.moves.append(
+            StockMove(req.source, part.sku, on_hand=-part.quantity, reserved=-part.quantity, cause="collect")
+        )
+        order.move(part, part.quantity, L.SHIPPED, Reason.COLLECTED, ctx, reserved_at=None)
+
+
+def decline(
+    order: Order, req: ShipmentRequest, lines: dict[str, int | None] | None, note: str | None, ctx: Context
+) -> list[LinePart]:
+    """The source cannot fulfil these units: PICKDECLINED, then RESOURCED without that source.
+
+    ``lines`` maps line ids to a quantity (``None``: all of the line's units on
+    the request); no ``lines`` declines every open unit.  Returns the parts to
+    source again.
+    """
+    if not req.is_open or req.method in (Method.PRESHIPPED, Method.VIRTUAL):
+        raise Refused(f"shipment request {req.id} is {req.status}; it cannot decline lines")
+    states = IN_STORE if req.method == Method.ISPU else AT_SOURCE
+    candidates = [p for p in _open(order, req, states) if p.reason != Reason.PENDING_ARRIVAL]
+    chosen = _choose(order, req, candidates, lines)
+    resourced = []
+    for part, quantity in chosen:
+        order.moves.append(StockMove(req.source, part.sku, reserved=-quantity, cause="decline"))
+        declined = order.move(part, quantity, L.PICKDECLINED, Reason.DECLINED, ctx, reserved_at=None)
+        line = order.line(part.line_id)
+        if req.source not in line.declined_sources:
+            line.declined_sources = [*line.declined_sources, req.source]
+        resourced.append(
+            order.move(
+                declined, quantity, L.RESOURCED, Reason.RESOURCING, ctx, source=None, request=None, handover=None
+            )
+        )
+    close_empty_requests(order, Reason.DECLINED, ctx, note)
+    return resourced
+
+
+def close_empty_requests(order: Order, reason: str, ctx: Context, note: str | None = None) -> None:
+    """An open request left with nothing to do (all declined or cancelled) is cancelled."""
+    for req in order.requests:
+        if req.is_open and not any(not p.is_final for p in order.parts if p.request is req or p.handover is req):
+            previous = req.move(R.CANCELLED, ctx.now)
+            order.record_request(req, previous, reason, ctx, note)
+
+
+def _choose(
+    order: Order, req: ShipmentRequest, candidates: list[LinePart], lines: dict[str, int | None] | None
+) -> list[tuple[LinePart, int]]:
+    if lines is None:
+        return [(p, p.quantity) for p in candidates]
+    errors, chosen = [], []
+    for line_id, quantity in lines.items():
+        mine = [p for p in candidates if p.line_id == line_id]
+        have = sum(p.quantity for p in mine)
+        if not mine:
+            errors.append(FieldError(f"lines.{line_id}", f"request {req.id} holds no open units of this line"))
+        elif quantity is not None and not 0 < quantity <= have:
+            errors.append(FieldError(f"lines.{line_id}", f"quantity must be between 1 and {have}"))
+        else:
+            chosen.extend(consume(mine, have if quantity is None else quantity))
+    if errors:
+        raise InvalidInput(errors)
+    return chosen
+
+
+def _step(order: Order, req: ShipmentRequest, target: RequestStatus, ctx: Context) -> None:
+    previous = req.move(target, ctx.now)
+    order.record_request(req, previous, None, ctx)
+
+
+def _open(order: Order, req: ShipmentRequest, states: tuple[LineStatus, ...]) -> list[LinePart]:
+    return [p for p in order.parts_of(req) if p.status in states]
+
+
+def _physical_only(req: ShipmentRequest, verb: str) -> None:
+    if req.method not in (Method.HOME, Method.STS):
+        raise Refused(f"shipment request {req.id} is {req.method}; only HOME and STS requests are {verb}")

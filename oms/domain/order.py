@@ -1,0 +1,280 @@
+"""The order aggregate: lines, the parts their units are in, shipment requests, status.
+
+A line's units may be in different states at once (two shipped, one
+backordered), so every line's units are kept in *parts*: a quantity in one
+status, at one place.  Every unit of every line is in exactly one part.  A
+part changes status only through ``move``, which checks the line state machine
+and records the transition; the order's status is derived from its parts by
+``refresh_status``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from oms.domain.events import Context, Event, OrderCreated, StatusChange
+from oms.domain.parts import LinePart, StockMove
+from oms.domain.requests import ShipmentRequest
+from oms.domain.statuses import (
+    HANDED_OVER,
+    LineStatus,
+    OrderStatus,
+    Reason,
+    check_line_transition,
+    check_order_transition,
+)
+from oms.errors import NotFound
+
+ORDER_TYPES = ("normal", "exchange", "reshipment")
+L = LineStatus
+S = OrderStatus
+
+
+class OrderLine:
+    def __init__(
+        self,
+        line_id: str,
+        sku: str,
+        quantity: int,
+        unit_price: float = 0.0,
+        bundle: str | None = None,
+        product_type: str = "physical",
+        preshipped_source: str | None = None,
+        allow_backorder: bool | None = None,
+        attributes: dict[str, Any] | None = None,
+        position: int = 0,
+    ) -> None:
+        self.line_id = line_id
+        self.sku = sku
+        self.quantity = quantity
+        self.unit_price = unit_price
+        self.bundle = bundle
+        self.product_type = product_type
+        self.preshipped_source = preshipped_source
+        self.allow_backorder = allow_backorder
+        self.attributes = attributes or {}
+        self.position = position
+        self.declined_sources: list[str] = []
+
+
+class Order:
+    events: list[Event]
+    moves: list[StockMove]
+
+    def __init__(
+        self,
+        channel: str,
+        number: str,
+        lines: list[OrderLine],
+        delivery_method: str,
+        ctx: Context,
+        *,
+        order_type: str = "normal",
+        original_number: str | None = None,
+        address: dict[str, Any] | None = None,
+        pickup_source: str | None = None,
+        created_at: datetime | None = None,
+        attributes: dict[str, Any] | None = None,
+        payload_hash: str = "",
+    ) -> None:
+        self.id: int | None = None
+        self.channel = channel
+        self.number = number
+        self.type = order_type
+        self.original_number = original_number
+        self.delivery_method = delivery_method
+        self.address = address
+        self.pickup_source = pickup_source
+        self.created_at = created_at or ctx.now
+        self.placed_at = ctx.now
+        self.attributes = attributes or {}
+        self.payload_hash = payload_hash
+        self.status = S.NEW
+        self.reason: str | None = Reason.NEWFRONTEND
+        self.hold: str | None = None
+        self.hold_released = False
+        self.sourcing_attempts = 0
+        self.lines = lines
+        self.parts = [LinePart(ln.line_id, ln.sku, ln.quantity, ctx.now) for ln in lines]
+        self.requests: list[ShipmentRequest] = []
+        self.events = [OrderCreated(self, ctx.now)]
+        self.moves = []
+        self.events.append(
+            StatusChange(self, "order", number, None, None, S.NEW, Reason.NEWFRONTEND, ctx.actor, ctx.now)
+        )
+
+    # -- lookups --------------------------------------------------------------------------------------
+
+    def line(self, line_id: str) -> OrderLine:
+        for line in self.lines:
+            if line.line_id == line_id:
+                return line
+        raise NotFound(f"order {self.number} has no line {line_id!r}")
+
+    def request(self, request_id: int) -> ShipmentRequest:
+        for req in self.requests:
+            if req.id == request_id:
+                return req
+        raise NotFound(f"order {self.number} has no shipment request {request_id}")
+
+    def parts_of(self, request: ShipmentRequest) -> list[LinePart]:
+        return [p for p in self.parts if p.request is request]
+
+    def incoming(self, request: ShipmentRequest) -> list[LinePart]:
+        """Ship-to-store units still on their way to ``request``'s store (not yet shipped by their source)."""
+        return [p for p in self.parts if p.handover is request and p.request is not request and not p.is_final]
+
+    def waiting_parts(self, *, include_hold: bool = False) -> list[LinePart]:
+        return [
+            p for p in self.parts if p.is_waiting or (include_hold and p.status == L.NEW and p.reason == Reason.ONHOLD)
+        ]
+
+    def units(self, line_id: str) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for p in self.parts:
+            if p.line_id == line_id:
+                out[p.status] = out.get(p.status, 0) + p.quantity
+        return out
+
+    # -- changing units -------------------------------------------------------------------------------
+
+    def move(
+        self, part: LinePart, quantity: int, status: LineStatus, reason: str | None, ctx: Context, **changes: Any
+    ) -> LinePart:
+        """Move ``quantity`` units of ``part`` to ``status``; returns the part that holds them now."""
+        check_line_transition(part.line_id, part.status, status)
+        moving = part if quantity >= part.quantity else self._split(part, quantity)
+        if (moving.status, moving.reason) != (status, reason):
+            self.events.append(
+                StatusChange(
+                    self,
+                    "line",
+                    part.line_id,
+                    moving.status,
+                    moving.reason,
+                    status,
+                    reason,
+                    ctx.actor,
+                    ctx.now,
+                    quantity=moving.quantity,
+                )
+            )
+            moving.since = ctx.now
+        moving.status = status
+        moving.reason = reason
+        for name, value in changes.items():
+            setattr(moving, name, value)
+        return moving
+
+    def _split(self, part: LinePart, quantity: int) -> LinePart:
+        twin = LinePart(part.line_id, part.sku, quantity, part.since, part.status, part.reason)
+        twin.source, twin.request, twin.handover, twin.via = part.source, part.request, part.handover, part.via
+        twin.reserved_at, twin.exception = part.reserved_at, part.exception
+        part.quantity -= quantity
+        self.parts.append(twin)
+        return twin
+
+    def compact(self) -> None:
+        """Merge parts that became alike, so a line keeps few parts."""
+        kept: dict[tuple, LinePart] = {}
+        for part in list(self.parts):
+            twin = kept.get(part._key())
+            if twin is None:
+                kept[part._key()] = part
+                continue
+            twin.quantity += part.quantity
+            twin.since = min(twin.since, part.since)
+            self.parts.remove(part)
+
+    def add_request(self, request: ShipmentRequest) -> ShipmentRequest:
+        self.requests.append(request)
+        return request
+
+    def record_request(
+        self, request: ShipmentRequest, previous: str | None, reason: str | None, ctx: Context, note: str | None = None
+    ) -> None:
+        self.events.append(
+            StatusChange(
+                self,
+                "request",
+                "",
+                previous,
+                None,
+                request.status,
+                reason,
+                ctx.actor,
+                ctx.now,
+                note=note,
+                request=request,
+            )
+        )
+        request.reason = reason
+
+    # -- status -----------------------------------------------------------------------------------------
+
+    def refresh_status(self, ctx: Context) -> None:
+        """Derive the order's status from its parts and record every step to it."""
+        for status, reason in self._path_to(*self._derived()):
+            check_order_transition(self.number, self.status, status)
+            note = self.hold if status == S.ONHOLD else None
+            self.events.append(
+                StatusChange(
+                    self, "order", self.number, self.status, self.reason, status, reason, ctx.actor, ctx.now, note=note
+                )
+            )
+            self.status, self.reason = status, reason
+
+    def _derived(self) -> tuple[OrderStatus, str | None]:
+        parts = self.parts
+        if self.is_final:
+            return self.status, self.reason
+        if all(p.is_final for p in parts):
+            handed = [p for p in parts if p.status in HANDED_OVER]
+            if not handed and self.status != S.LOGISTICS:
+                reasons = {p.reason for p in parts}
+                return S.CANCELLED, reasons.pop() if len(reasons) == 1 else Reason.FULLYCANCELLED
+            if not handed:
+                return S.COMPLETE, Reason.FULLYCANCELLED
+            return S.COMPLETE, Reason.FULLYSHIPPED if len(handed) == len(parts) else Reason.PARTIALLYSHIPPED
+        if self.status == S.ERROR:
+            return S.ERROR, self.reason
+        open_parts = [p for p in parts if not p.is_final]
+        if any(p.reason == Reason.ONHOLD and p.status == L.NEW for p in open_parts):
+            return S.ONHOLD, Reason.RULEHOLD
+        in_logistics = any(not p.is_waiting for p in open_parts) or any(p.status in HANDED_OVER for p in parts)
+        if in_logistics or self.status == S.LOGISTICS:
+            if any(p.status in HANDED_OVER for p in parts):
+                return S.LOGISTICS, Reason.PARTIALLYSHIPPED
+            if any(p.is_waiting for p in open_parts):
+                return S.LOGISTICS, Reason.PENDING_FIRST_SHIPMENT
+            return S.LOGISTICS, Reason.READYTOSHIP
+        if any(p.reason == Reason.INITIALORDER for p in open_parts) and self.sourcing_attempts == 0:
+            return S.NEW, Reason.NEWFRONTEND
+        return S.APPROVED, Reason.SYSAPPROVED
+
+    def _path_to(self, status: OrderStatus, reason: str | None) -> list[tuple[OrderStatus, str | None]]:
+        if (status, reason) == (self.status, self.reason):
+            return []
+        if status != S.COMPLETE:
+            return [(status, reason)]
+        path: list[tuple[OrderStatus, str | None]] = []
+        if self.status != S.LOGISTICS:
+            path.append((S.LOGISTICS, Reason.READYTOSHIP))
+        return [*path, (S.LOGISTICSCOMPLETE, reason), (S.COMPLETE, reason)]
+
+    def fail(self, reason: str, note: str, ctx: Context) -> None:
+        check_order_transition(self.number, self.status, S.ERROR)
+        self.events.append(
+            StatusChange(
+                self, "order", self.number, self.status, self.reason, S.ERROR, reason, ctx.actor, ctx.now, note=note
+            )
+        )
+        self.status, self.reason = S.ERROR, reason
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in (S.COMPLETE, S.CANCELLED)
+
+    def __repr__(self) -> str:
+        return f"<Order {self.channel}/{self.number} {self.status}/{self.reason}>"

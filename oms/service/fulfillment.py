@@ -1,0 +1,81 @@
+"""Fulfillment commands from sources: acknowledge, pick, pack, ship, decline; receive and collect in store.
+
+Each locks the order the request belongs to, applies one domain step, and
+commits; a decline sources the declined units again in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from oms.domain import fulfillment
+from oms.domain.events import Context
+from oms.domain.order import Order
+from oms.domain.requests import ShipmentRequest
+from oms.service.app import Oms, transact
+from oms.service.sourcing import source_waiting
+from oms.service.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class StepDone:
+    request_id: int
+    request_status: str
+    order_id: str
+    channel: str
+    order_status: str
+    order_reason: str | None
+
+
+def _step(
+    app: Oms, request_id: int, actor: str, apply: Callable[[UnitOfWork, Order, ShipmentRequest, Context], None]
+) -> StepDone:
+    def work(uow: UnitOfWork) -> StepDone:
+        order = uow.orders.by_request(request_id, lock=True)
+        req = order.request(request_id)
+        ctx = uow.context(actor)
+        apply(uow, order, req, ctx)
+        order.refresh_status(ctx)
+        uow.commit()
+        return StepDone(request_id, req.status, order.number, order.channel, order.status, order.reason)
+
+    return transact(app, work)
+
+
+def acknowledge(app: Oms, request_id: int, actor: str = "source") -> StepDone:
+    return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.acknowledge(o, r, ctx))
+
+
+def pick(app: Oms, request_id: int, actor: str = "source") -> StepDone:
+    return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.pick(o, r, ctx))
+
+
+def pack(app: Oms, request_id: int, actor: str = "source") -> StepDone:
+    return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.pack(o, r, ctx))
+
+
+def ship(app: Oms, request_id: int, carrier: str, tracking: str, actor: str = "source") -> StepDone:
+    return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.ship(o, r, carrier, tracking, ctx))
+
+
+def receive(app: Oms, request_id: int, actor: str = "store") -> StepDone:
+    return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.receive(o, r, ctx))
+
+
+def collect(app: Oms, request_id: int, actor: str = "store") -> StepDone:
+    return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.collect(o, r, ctx))
+
+
+def decline(
+    app: Oms,
+    request_id: int,
+    lines: dict[str, int | None] | None = None,
+    note: str | None = None,
+    actor: str = "source",
+) -> StepDone:
+    def apply(uow: UnitOfWork, order: Order, req: ShipmentRequest, ctx: Context) -> None:
+        resourced = fulfillment.decline(order, req, lines, note, ctx)
+        source_waiting(app, uow, order, ctx, resourced)
+
+    return _step(app, request_id, actor, apply)

@@ -1,0 +1,227 @@
+"""Read models: what operators and other systems see of orders, requests and stock (plain JSON-able dicts)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from oms.adapters import tables as t
+from oms.domain.catalog import sellable
+from oms.domain.order import Order
+from oms.domain.parts import LinePart
+from oms.domain.requests import ShipmentRequest
+from oms.domain.statuses import LINE_TRANSITIONS, LineStatus, Method, Reason
+from oms.service.app import Oms, transact
+from oms.service.unit_of_work import UnitOfWork
+
+L = LineStatus
+LIFECYCLE = list(LINE_TRANSITIONS)  # the table lists statuses in lifecycle order
+
+
+def order_view(app: Oms, number: str, channel: str | None = None) -> dict[str, Any]:
+    def read(uow: UnitOfWork) -> dict[str, Any]:
+        order = uow.orders.by_number(number, channel)
+        return describe_order(order, timeline(uow, order))
+
+    return transact(app, read, readonly=True)
+
+
+def describe_order(order: Order, history: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "order_id": order.number,
+        "channel": order.channel,
+        "type": order.type,
+        "original_order_id": order.original_number,
+        "status": order.status.value,
+        "reason": order.reason,
+        "hold": order.hold,
+        "delivery": _delivery(order),
+        "created_at": _iso(order.created_at),
+        "placed_at": _iso(order.placed_at),
+        "sourcing_attempts": order.sourcing_attempts,
+        "lines": [_line(order, line) for line in order.lines],
+        "shipment_requests": [_request(order, r) for r in order.requests],
+    }
+    if history is not None:
+        doc["timeline"] = history
+    return doc
+
+
+def line_status(parts: list[LinePart]) -> str:
+    """One status for a line: its only one, else the least advanced status among its open units."""
+    statuses = {p.status for p in parts}
+    if len(statuses) == 1:
+        return next(iter(statuses)).value
+    open_ = [p.status for p in parts if not p.is_final] or [p.status for p in parts]
+    return min(open_, key=LIFECYCLE.index).value
+
+
+def item_status(part: LinePart) -> str:
+    if part.status == L.ITEM_PENDING_PICKING:
+        return "PENDING_ARRIVAL" if part.reason == Reason.PENDING_ARRIVAL else "NEW"
+    return {
+        L.ALLOCATEDSHIP: "NEW",
+        L.RECEIVEDBYLOGISTICS: "ACKNOWLEDGED",
+        L.PICKCONFIRMED: "PICKED",
+        L.PICKREADY: "READY",
+        L.SHIPPED: "SHIPPED",
+        L.PRESHIPPED: "SHIPPED",
+        L.CANCELLED: "CANCELLED",
+    }.get(part.status, part.status.value)
+
+
+def timeline(uow: UnitOfWork, order: Order) -> list[dict[str, Any]]:
+    h = t.status_history.c
+    rows = uow.session.execute(select(t.status_history).where(h.order_id == order.id).order_by(h.id))
+    return [
+        {
+            "at": _iso(r.at),
+            "entity": r.entity,
+            "id": r.entity_id,
+            "quantity": r.quantity or None,
+            "from": r.from_status,
+            "to": r.to_status,
+            "reason": r.to_reason,
+            "actor": r.actor,
+            "note": r.note,
+        }
+        for r in rows
+    ]
+
+
+def requests_view(app: Oms, source: str | None = None, status: str | None = None, limit: int = 200) -> list[dict]:
+    def read(uow: UnitOfWork) -> list[dict]:
+        r = t.shipment_requests.c
+        stmt = select(r.id, r.order_id).order_by(r.id.desc()).limit(limit)
+        if source:
+            stmt = stmt.where(r.source == source)
+        if status:
+            stmt = stmt.where(r.status == status.upper())
+        out = []
+        for row in uow.session.execute(stmt):
+            order = uow.orders.get(row.order_id)
+            out.append({"order_id": order.number, "channel": order.channel, **_request(order, order.request(row.id))})
+        return out
+
+    return transact(app, read, readonly=True)
+
+
+def stock_view(app: Oms, sku: str | None = None) -> dict[str, Any]:
+    def read(uow: UnitOfWork) -> dict[str, Any]:
+        s = t.stock.c
+        stmt = select(t.stock).order_by(s.sku, s.source)
+        if sku:
+            stmt = stmt.where(s.sku == sku)
+        rows = list(uow.session.execute(stmt))
+        snapshot = uow.catalog.snapshot()
+        products = uow.catalog.products(snapshot, {r.sku for r in rows})
+        by_sku: dict[str, dict[str, tuple]] = {}
+        for r in rows:
+            by_sku.setdefault(r.sku, {})[r.source] = (r.on_hand, r.reserved, r.safety_stock, r.unlimited)
+        channels: dict[str, dict[str, int | None]] = {}
+        for code, channel in sorted(snapshot.channels.items()):
+            enabled = [c for c, _ in channel.links if c in snapshot.sources and snapshot.sources[c].enabled]
+            for k, at in by_sku.items():
+                managed = products[k].manage_stock if k in products else True
+                value = sellable([at[c] for c in enabled if c in at], managed)
+                channels.setdefault(k, {})[code] = None if value == float("inf") else int(value)
+        return {
+            "rows": [
+                {
+                    "source": r.source,
+                    "sku": r.sku,
+                    "on_hand": r.on_hand,
+                    "reserved": r.reserved,
+                    "safety_stock": r.safety_stock,
+                    "unlimited": r.unlimited,
+                    "available": None if r.unlimited else max(0, r.on_hand - r.safety_stock - r.reserved),
+                }
+                for r in rows
+            ],
+            "sellable": channels,
+        }
+
+    return transact(app, read, readonly=True)
+
+
+def stock_history_view(app: Oms, sku: str, limit: int = 50) -> list[dict[str, Any]]:
+    def read(uow: UnitOfWork) -> list[dict[str, Any]]:
+        h = t.stock_history.c
+        rows = uow.session.execute(select(t.stock_history).where(h.sku == sku).order_by(h.id.desc()).limit(limit))
+        return [
+            {
+                "at": _iso(r.at),
+                "source": r.source,
+                "on_hand": r.on_hand,
+                "on_hand_delta": r.on_hand_delta,
+                "reserved": r.reserved,
+                "reserved_delta": r.reserved_delta,
+                "cause": r.cause,
+                "reference": r.reference,
+            }
+            for r in rows
+        ]
+
+    return transact(app, read, readonly=True)
+
+
+def _line(order: Order, line: Any) -> dict[str, Any]:
+    parts = [p for p in order.parts if p.line_id == line.line_id]
+    units: dict[str, int] = {}
+    for p in parts:
+        key = p.status.value if p.status != L.NEW else f"NEW/{p.reason}"
+        units[key] = units.get(key, 0) + p.quantity
+    return {
+        "line_id": line.line_id,
+        "sku": line.sku,
+        "quantity": line.quantity,
+        "unit_price": line.unit_price,
+        "bundle": line.bundle,
+        "product_type": line.product_type,
+        "preshipped_source": line.preshipped_source,
+        "status": line_status(parts),
+        "units": units,
+        "declined_by": list(line.declined_sources),
+        "backorder_exception": any(p.exception for p in parts),
+    }
+
+
+def _request(order: Order, req: ShipmentRequest) -> dict[str, Any]:
+    items = [
+        {"line_id": p.line_id, "sku": p.sku, "quantity": p.quantity, "status": item_status(p)}
+        for p in order.parts_of(req)
+    ]
+    if req.method == Method.STS:
+        items += [
+            {"line_id": p.line_id, "sku": p.sku, "quantity": p.quantity, "status": "SHIPPED"}
+            for p in order.parts
+            if p.via is req
+        ]
+    if req.method == Method.ISPU:
+        items += [
+            {"line_id": p.line_id, "sku": p.sku, "quantity": p.quantity, "status": "PENDING_ARRIVAL", "from": p.source}
+            for p in order.incoming(req)
+        ]
+    return {
+        "request_id": req.id,
+        "source": req.source,
+        "method": req.method.value,
+        "destination": req.destination,
+        "status": req.status.value,
+        "reason": req.reason,
+        "carrier": req.carrier,
+        "tracking": req.tracking,
+        "items": items,
+    }
+
+
+def _delivery(order: Order) -> dict[str, Any]:
+    if order.delivery_method == "pickup":
+        return {"method": "pickup", "pickup_source": order.pickup_source}
+    return {"method": "ship", "address": order.address}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None

@@ -1,0 +1,110 @@
+"""One checker for everything that must hold after any command, read straight from the database.
+
+- reserved stock equals the open allocations (units holding a reservation);
+- nothing was allocated beyond what was available (each reservation left the row non-negative);
+- every unit of every line is in exactly one part, and replaying the line history gives the parts;
+- each order's status is the one its parts imply, and requests agree with their units;
+- every status change has its history row and its outbox event.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from sqlalchemy import func, select
+
+from oms.adapters import tables as t
+from oms.domain.order import Order
+from oms.domain.statuses import FINAL_LINE_STATUSES
+from oms.service.app import Oms
+
+
+def check_invariants(app: Oms) -> None:
+    with app.uow(readonly=True) as uow:
+        s = uow.session
+        _reserved_equals_open_allocations(s)
+        _reservations_never_beyond_available(s)
+        orders = list(s.scalars(select(Order)))
+        history = defaultdict(list)
+        for row in s.execute(select(t.status_history).order_by(t.status_history.c.id)):
+            history[row.order_id].append(row)
+        for order in orders:
+            _units_in_exactly_one_part(order)
+            _status_agrees_with_parts(order)
+            _history_replays_to_now(order, history[order.id])
+        _every_change_has_an_event(s)
+
+
+def _reserved_equals_open_allocations(s) -> None:  # type: ignore[no-untyped-def]
+    p = t.line_parts.c
+    held = Counter()
+    for row in s.execute(
+        select(p.reserved_at, p.sku, func.sum(p.quantity))
+        .where(p.reserved_at.is_not(None))
+        .group_by(p.reserved_at, p.sku)
+    ):
+        held[(row[0], row[1])] = int(row[2])
+    for row in s.execute(select(p.status, p.reserved_at).where(p.reserved_at.is_not(None))):
+        assert row.status not in FINAL_LINE_STATUSES, f"a {row.status} part still holds stock at {row.reserved_at}"
+    reserved = {(r.source, r.sku): r.reserved for r in s.execute(select(t.stock)) if r.reserved}
+    assert reserved == {k: v for k, v in held.items() if v}, "stock.reserved differs from the open allocations"
+
+
+def _reservations_never_beyond_available(s) -> None:  # type: ignore[no-untyped-def]
+    h = t.stock_history.c
+    for row in s.execute(select(t.stock_history).where((h.reserved_delta > 0) | (h.cause == "virtual"))):
+        if row.cause == "ship_to_store_received":
+            continue  # goods arriving bring their own stock
+        assert row.unlimited or row.on_hand - row.safety_stock - row.reserved >= 0, (
+            f"{row.sku} at {row.source}: allocated beyond what was available ({row.cause}: on hand {row.on_hand}, "
+            f"safety {row.safety_stock}, reserved {row.reserved})"
+        )
+
+
+def _units_in_exactly_one_part(order: Order) -> None:
+    for line in order.lines:
+        parts = [p for p in order.parts if p.line_id == line.line_id]
+        assert all(p.quantity > 0 for p in parts), f"{order.number} line {line.line_id}: empty part"
+        assert sum(p.quantity for p in parts) == line.quantity, f"{order.number} line {line.line_id}: units lost"
+
+
+def _status_agrees_with_parts(order: Order) -> None:
+    assert order._path_to(*order._derived()) == [], (
+        f"{order.number} is {order.status}/{order.reason} but its parts say {order._derived()}"
+    )
+    for req in order.requests:
+        open_units = [p for p in order.parts if (p.request is req or p.handover is req) and not p.is_final]
+        if req.is_open:
+            assert open_units, f"{order.number}: request {req.id} is {req.status} with nothing to do"
+        else:
+            mine = [p for p in open_units if p.request is req]
+            assert not mine, f"{order.number}: request {req.id} is {req.status} yet holds open units {mine}"
+
+
+def _history_replays_to_now(order: Order, rows: list) -> None:
+    counts: dict[str, Counter] = {line.line_id: Counter({"NEW": line.quantity}) for line in order.lines}
+    last: dict[tuple[str, str], str] = {}
+    for row in rows:
+        if row.entity == "line":
+            c = counts[row.entity_id]
+            c[row.from_status] -= row.quantity
+            assert c[row.from_status] >= 0, f"{order.number} line {row.entity_id}: history moves units it lacks"
+            c[row.to_status] += row.quantity
+        last[(row.entity, row.entity_id)] = row.to_status
+    for line in order.lines:
+        now = Counter()
+        for p in order.parts:
+            if p.line_id == line.line_id:
+                now[p.status.value] += p.quantity
+        assert +counts[line.line_id] == +now, (
+            f"{order.number} line {line.line_id}: history {counts[line.line_id]} != {now}"
+        )
+    assert last.get(("order", order.number)) == order.status, f"{order.number}: last history status is not the status"
+    for req in order.requests:
+        assert last.get(("request", str(req.id))) == req.status, f"{order.number}: request {req.id} history"
+
+
+def _every_change_has_an_event(s) -> None:  # type: ignore[no-untyped-def]
+    changes = s.scalar(select(func.count()).select_from(t.status_history))
+    events = s.scalar(select(func.count()).select_from(t.outbox).where(t.outbox.c.topic.like("%.status_changed")))
+    assert changes == events, f"{changes} status changes but {events} status events in the outbox"

@@ -1,0 +1,88 @@
+"""The oms commands for operators: exit codes, one-line errors, --json output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from api.cli import main
+
+SAMPLES = Path(__file__).resolve().parents[2] / "api" / "samples"
+
+
+@pytest.fixture
+def oms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("OMS_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0):  # type: ignore[no-untyped-def]
+        result = runner.invoke(main, list(args), catch_exceptions=False)
+        assert result.exit_code == code, (result.stdout, result.stderr)
+        return result
+
+    return run
+
+
+def test_commands_refuse_a_database_that_was_never_upgraded(oms) -> None:
+    result = oms("orders", "show", "X", code=2)
+    assert "oms db upgrade" in result.stderr and result.stdout == ""
+
+
+def test_the_operator_flow_from_an_empty_database_to_a_shipped_order(oms, tmp_path: Path) -> None:
+    assert "0001" in oms("db", "upgrade").stdout
+    loaded = json.loads(
+        oms("network", "load", str(SAMPLES / "network.json"), str(SAMPLES / "channels.json"), "--json").stdout
+    )
+    assert (loaded["sources"], loaded["channels"]) == (30, 3)
+    placed = [
+        json.loads(line) for line in oms("orders", "place", str(SAMPLES / "orders.jsonl"), "--json").stdout.splitlines()
+    ]
+    assert len(placed) == 8 and all(p["created"] for p in placed)
+    again = json.loads(oms("orders", "place", str(SAMPLES / "orders.jsonl"), "--json").stdout.splitlines()[0])
+    assert again["created"] is False
+    shown = json.loads(oms("orders", "show", "ORD-1001", "--json").stdout)
+    request = shown["shipment_requests"][0]["request_id"]
+    assert shown["timeline"][0]["to"] == "NEW"
+    acked = json.loads(oms("requests", "ack", str(request), "--json").stdout)
+    assert acked["request_status"] == "ACKNOWLEDGED"
+    shipped = json.loads(oms("requests", "ship", str(request), "--carrier", "DHL", "--tracking", "1", "--json").stdout)
+    assert shipped["order_status"] == "COMPLETE"
+    refused = oms("requests", "ack", str(request), code=1)
+    assert refused.stderr.count("\n") == 1 and "is SHIPPED" in refused.stderr
+    stock = json.loads(oms("stock", "show", "--sku", "TSHIRT-M", "--json").stdout)
+    assert set(stock["sellable"]["TSHIRT-M"]) == {"web", "store", "pos"}
+    assert oms("requests", "list", "--json").stdout.startswith("[")
+    assert "only ONHOLD orders" in oms("orders", "release", "ORD-1002", code=1).stderr
+    resourced = json.loads(oms("orders", "resource", "--json").stdout)
+    assert set(resourced) == {"orders_sourced", "backorder_exceptions_flagged"}
+
+
+def test_bad_input_is_one_line_on_stderr_with_exit_code_2(oms, tmp_path: Path) -> None:
+    oms("db", "upgrade")
+    oms("network", "load", str(SAMPLES / "network.json"), str(SAMPLES / "channels.json"))
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        '{"id": "X", "channel": "web", "delivery": {"method": "ship"},'
+        ' "lines": [{"id": "1", "sku": "A", "quantity": -1}]}'
+    )
+    result = oms("orders", "place", str(bad), code=2)
+    assert result.stderr.count("\n") == 1
+    assert "delivery.address: required for home delivery" in result.stderr and "lines[0].quantity" in result.stderr
+    big = tmp_path / "big.json"
+    big.write_text(
+        json.dumps(
+            {"mode": "DELTA", "source": "WH-BER", "items": [{"sku": f"S{i}", "quantity": 1} for i in range(10_001)]}
+        )
+    )
+    assert "at most 10000" in oms("stock", "update", str(big), code=2).stderr
+    assert "no order 'NOPE'" in oms("orders", "show", "NOPE", code=2).stderr
+    assert "positive integer" in oms("orders", "cancel", "ORD-1", "--line", "1:x", code=2).stderr
+
+
+def test_the_demo_runs_the_whole_flow(oms) -> None:
+    out = oms("demo").stdout
+    assert "COMPLETE/FULLYSHIPPED" in out and "PICKDECLINED" in out and "waiting order(s) sourced again" in out
