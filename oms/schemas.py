@@ -13,7 +13,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 
 from oms.errors import FieldError, InvalidInput
 from sourcing_engine.model import Order
-from sourcing_engine.schemas import OrderSchema
+from sourcing_engine.schemas import OrderSchema, error_paths
 
 MAX_STOCK_ITEMS = 10_000
 STOCK_MODES = ("FULL", "NONZERO", "DELTA", "ADJUST")
@@ -222,26 +222,4 @@ def _load(schema: Schema, doc: Any, root: str = "") -> Any:
 
 def all_errors(messages: Any, path: str = "") -> list[FieldError]:
     """Every (path, message) of marshmallow's nested error dict, paths like ``lines[2].quantity``."""
-    if isinstance(messages, list):
-        out: list[FieldError] = []
-        for item in messages:
-            out.extend(all_errors(item, path) if isinstance(item, dict | list) else [_field_error(path, str(item))])
-        return out
-    if isinstance(messages, dict):
-        out = []
-        for key in sorted(messages, key=lambda k: (isinstance(k, str), str(k).zfill(8))):
-            if isinstance(key, int):
-                sub = f"{path}[{key}]"
-            elif key == "_schema":
-                sub = path
-            else:
-                sub = f"{path}.{key}" if path else key
-            out.extend(all_errors(messages[key], sub))
-        return out
-    return [_field_error(path, str(messages))]
-
-
-def _field_error(path: str, message: str) -> FieldError:
-    if message == "Unknown field.":
-        return FieldError(path, "unknown field")
-    return FieldError(path, message[:1].lower() + message[1:].rstrip("."))
+    return [FieldError(where, message) for where, message in error_paths(messages, path)]

@@ -75,9 +75,5 @@ class Directives:
             explanation=self.explanation + other.explanation,
         )
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.excludes or self.onlys or self.cost_terms or self.backorder or self.hold)
-
 
 NO_DIRECTIVES = Directives()

@@ -27,7 +27,7 @@ class LineEligibility:
 
 
 def line_eligibility(
-    line: OrderLine, row: int, directives: Directives, capable: np.ndarray, index: NetworkIndex
+    line: OrderLine, directives: Directives, capable: np.ndarray, index: NetworkIndex
 ) -> LineEligibility:
     allowed = capable.copy()
     removing: list[str] = []

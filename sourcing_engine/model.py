@@ -58,9 +58,6 @@ class Product:
     attributes: dict[str, object] = field(default_factory=dict)
 
 
-UNKNOWN_PRODUCT_DEFAULTS = Product(sku="")
-
-
 @dataclass(frozen=True, slots=True)
 class StockRow:
     source: str

@@ -102,7 +102,3 @@ class Plan:
     def filled_units(self) -> int:
         """Units filled from stock (virtual and pre-shipped lines not counted)."""
         return sum(s.units for s in self.physical_shipments)
-
-    @property
-    def shipped_units(self) -> int:
-        return sum(s.units for s in self.shipments)

@@ -109,7 +109,7 @@ def build_problem(
         np.stack([index.available(sku) for sku in skus]).copy() if skus else np.zeros((0, index.size), dtype=np.int64)
     )
     capable = _capable(index, method, pickup_store)
-    eligibility = [line_eligibility(line, i, directives, capable, index) for i, line in enumerate(physical)]
+    eligibility = [line_eligibility(line, directives, capable, index) for line in physical]
     allowed = np.stack([e.allowed for e in eligibility]) if physical else np.zeros((0, index.size), dtype=bool)
     settings = directives.settings
     split_after = settings.bundle_split_after

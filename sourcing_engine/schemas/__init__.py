@@ -5,7 +5,7 @@ document can tell (duplicate codes and ids, stock at unknown sources);
 every problem surfaces as an ``InputError`` naming its JSON path.
 """
 
-from sourcing_engine.schemas.fields import first_error
+from sourcing_engine.schemas.fields import error_paths, first_error
 from sourcing_engine.schemas.inputs import NetworkSchema, OrderSchema, load_network, load_order
 from sourcing_engine.schemas.plan import PlanSchema, load_plan, plan_to_dict
 
@@ -13,6 +13,7 @@ __all__ = [
     "NetworkSchema",
     "OrderSchema",
     "PlanSchema",
+    "error_paths",
     "first_error",
     "load_network",
     "load_order",

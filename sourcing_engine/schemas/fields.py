@@ -73,22 +73,31 @@ def load(schema: Schema, doc: Any) -> Any:
 
 def first_error(messages: Any, path: str = "") -> tuple[str, str]:
     """The first (path, message) of marshmallow's nested error dict, as ``lines[2].quantity``."""
+    return error_paths(messages, path)[0]
+
+
+def error_paths(messages: Any, path: str = "") -> list[tuple[str, str]]:
+    """Every (path, message) of marshmallow's nested error dict, list items first, fields by name."""
     if isinstance(messages, list):
-        first = messages[0]
-        return first_error(first, path) if isinstance(first, dict | list) else (path, _lower(str(first)))
+        out: list[tuple[str, str]] = []
+        for item in messages:
+            out += error_paths(item, path) if isinstance(item, dict | list) else [(path, _wording(str(item)))]
+        return out
     if isinstance(messages, dict):
-        key = sorted(messages, key=lambda k: (isinstance(k, str), k if isinstance(k, str) else f"{k:08d}"))[0]
-        if isinstance(key, int):
-            sub = f"{path}[{key}]"
-        elif key == "_schema":
-            sub = path
-        else:
-            sub = f"{path}.{key}" if path else key
-        if messages[key] == ["Unknown field."]:
-            return sub, "unknown field"
-        return first_error(messages[key], sub)
-    return path, _lower(str(messages))
+        out = []
+        for key in sorted(messages, key=lambda k: (isinstance(k, str), k if isinstance(k, str) else f"{k:08d}")):
+            if isinstance(key, int):
+                sub = f"{path}[{key}]"
+            elif key == "_schema":
+                sub = path
+            else:
+                sub = f"{path}.{key}" if path else key
+            out += error_paths(messages[key], sub)
+        return out
+    return [(path, _wording(str(messages)))]
 
 
-def _lower(message: str) -> str:
+def _wording(message: str) -> str:
+    if message == "Unknown field.":
+        return "unknown field"
     return message[:1].lower() + message[1:].rstrip(".") if message else message
