@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-
-from ortools.sat.python import cp_model
+from typing import TYPE_CHECKING
 
 from sourcing_engine.bounds import fill_upper_bound, item_fill_bounds, multi_shipment_lower_bound
-from sourcing_engine.cpsat_model import SourcingModel, build_model, maximize_fill, minimize_cost, require_fill
 from sourcing_engine.evaluate import COST_EPSILON, Evaluation, evaluate
 from sourcing_engine.greedy import best_single_source, consolidate, distance_order, priority_order, walk
 from sourcing_engine.plan import PlanStats
 from sourcing_engine.problem import Allocation, Problem
+
+if TYPE_CHECKING:  # OR-Tools takes most of a second to import: only orders that need the solver pay it
+    from ortools.sat.python import cp_model
+
+    from sourcing_engine.cpsat_model import SourcingModel
 
 # Measured on the benchmark presets: presolve weakens the LP relaxation of the
 # open/ship linking constraints, so that 3,000-variable orders that solve in
@@ -109,6 +112,10 @@ def _fixed_sources(problem: Problem) -> set[int]:
 def _solve_cp_sat(
     problem: Problem, deadline: float, hint: Allocation, hint_eval: Evaluation, upper: int, stats: PlanStats
 ) -> Outcome:
+    from ortools.sat.python import cp_model
+
+    from sourcing_engine.cpsat_model import build_model, maximize_fill, minimize_cost, require_fill
+
     t0 = time.perf_counter()
     sm = build_model(problem)
     sm.hint(problem, hint)
@@ -147,6 +154,8 @@ def _solve_cp_sat(
 
 
 def _run(sm: SourcingModel, deadline: float) -> tuple[int, cp_model.CpSolver]:
+    from ortools.sat.python import cp_model
+
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.num_workers = 1

@@ -1,32 +1,71 @@
-"""The ``oms`` command line: one click group, one module per family of commands."""
+"""The ``oms`` command line: one click group, one module per family of commands.
+
+Each command's module is imported only when that command runs: the solver,
+the database layer and the benchmark's plotting stack cost seconds of CPU to
+import, and ``oms --help`` or ``oms rules check`` need none of them.
+"""
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-from api.cli.bench import bench
-from api.cli.db import db
-from api.cli.demo import demo
-from api.cli.network import network
-from api.cli.orders import orders
-from api.cli.requests import requests
-from api.cli.rules import rules
-from api.cli.source import source
-from api.cli.stock import stock
+# name: (module, attribute, the one-line help shown by `oms --help`)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "bench": (
+        "api.cli.bench",
+        "bench",
+        "Compare optimal with Magento's priority and distance, a consolidating greedy and the exact optimum.",
+    ),
+    "db": ("api.cli.db", "db", "The OMS database named by OMS_DATABASE_URL (default: sqlite:///oms.sqlite)."),
+    "demo": (
+        "api.cli.demo",
+        "demo",
+        "Run the whole order flow on the sample network and print each order's timeline.",
+    ),
+    "network": ("api.cli.network", "network", "The sourcing network: sources, products, channels, stock."),
+    "orders": ("api.cli.orders", "orders", "Orders: intake, status, cancellation."),
+    "requests": ("api.cli.requests", "requests", "Shipment requests: one per source and order."),
+    "rules": ("api.cli.rules", "rules", "Check, format and explain sourcing rules (.rules files)."),
+    "source": (
+        "api.cli.source",
+        "source",
+        "Print the sourcing plan of an order (or one plan per line for --orders).",
+    ),
+    "stock": ("api.cli.stock", "stock", "Inventory per source, and what each channel can sell."),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group that imports a command's module when the command is asked for, not before."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute, _ = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(module), attribute)
+        self.add_command(command, cmd_name)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # the listing comes from the table, so that `oms --help` imports no command
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [(name, _short_help(COMMANDS[name][2], limit)) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def _short_help(text: str, limit: int) -> str:
+    return click.utils.make_default_short_help(text, limit)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="oms-sourcing")
 def main() -> None:
     """Order management with an optimizing sourcing engine."""
-
-
-main.add_command(source)
-main.add_command(demo)
-main.add_command(bench)
-main.add_command(rules)
-main.add_command(db)
-main.add_command(network)
-main.add_command(orders)
-main.add_command(stock)
-main.add_command(requests)
