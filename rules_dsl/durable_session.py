@@ -6,6 +6,12 @@ runs a rule's action synchronously for the first match only and leaves the
 rest to its timer threads, while sourcing needs every match of an order
 before it returns.  Each order is asserted as facts in a session of its own
 (a fresh ``sid``), every match is drained, and the session is deleted.
+
+durable-rules reads JSON numbers with a grammar of its own: an exponent only
+after a fraction (``1.5e-05``, never ``1e-05``).  Given ``1e-05`` or ``1e+16``
+(Python's spelling of 0.00001 and 10**16) it loses its place in the document
+and the process dies with a segmentation fault.  Every number we hand it is
+therefore written in its grammar (``_durable_numbers``).
 """
 
 from __future__ import annotations
@@ -82,5 +88,21 @@ def _matched(message: str) -> list[tuple[str, int]]:
     return [(name, int(matched["m"]["n"])) for name, matched in json.loads(message).items()]
 
 
+# A JSON string (left as it is), or a number: its integer part, fraction and exponent.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|(-?\d+)(\.\d+)?([eE][-+]?\d+)?')
+
+
 def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _durable_numbers(json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
+
+
+def _durable_numbers(text: str) -> str:
+    """JSON text with every number spelt as durable-rules reads it: ``1e-05`` becomes ``1.0e-05``."""
+    return _TOKEN.sub(_durable_number, text)
+
+
+def _durable_number(token: re.Match[str]) -> str:
+    whole, fraction, exponent = token.groups()
+    if exponent is None or fraction is not None:
+        return token.group(0)
+    return f"{whole}.0{exponent}"

@@ -8,6 +8,7 @@ merchant's attribute holding the text "10" is absent for ``> 5``, not ten.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -36,7 +37,10 @@ def coerce(value: Any, kind: ValueKind) -> Any:
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
             return None
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer beyond any float compares as the largest one
+            return sys.float_info.max if value > 0 else -sys.float_info.max
     if kind == "bool":
         return value if isinstance(value, bool) else None
     if kind == "datetime":

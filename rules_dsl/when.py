@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import operator
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -91,7 +92,10 @@ class WhenCompiler:
         value = coerce(raw, fact_key.kind)
         if fact_key.test is not None:
             fact[fact_key.key] = fact_key.answer(value)
-        elif value is not None and not (isinstance(value, float) and not math.isfinite(value)):
+        elif isinstance(value, float):
+            if not math.isnan(value):  # NaN has no order: absent.  Infinity orders as the largest float
+                fact[fact_key.key] = value if math.isfinite(value) else math.copysign(sys.float_info.max, value)
+        elif value is not None:
             fact[fact_key.key] = [*value, LIST_SENTINEL] if fact_key.kind == "list" else value
 
     def _key(self, field: ast.FieldRef, kind: ValueKind, test: tuple[str, ...] | None = None) -> str:
