@@ -15,6 +15,7 @@ from sourcing_engine.assemble import (
 from sourcing_engine.directives import NO_DIRECTIVES, Directives
 from sourcing_engine.errors import InputError
 from sourcing_engine.greedy import consolidate, distance_order, priority_order, walk
+from sourcing_engine.limits import time_limit_problem
 from sourcing_engine.model import PICKUP, Network, Order, OrderLine
 from sourcing_engine.network_index import NetworkIndex, as_index
 from sourcing_engine.optimal import Outcome, solve_optimal
@@ -76,6 +77,8 @@ def source(
     started = time.perf_counter()
     if strategy not in STRATEGIES:
         raise InputError("strategy", f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
+    if time_limit is not None and (problem := time_limit_problem(time_limit)) is not None:
+        raise InputError("time_limit", problem)
     index = as_index(network)
     check_order_against_network(order, index)
     directives = directives or NO_DIRECTIVES

@@ -45,6 +45,10 @@ def parse_json(text: str, where: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as err:
         fail(f"{where}: malformed JSON at line {err.lineno} column {err.colno}: {err.msg}")
+    except RecursionError:  # json nests by recursion: 100,000 '[' exhaust the stack
+        fail(f"{where}: JSON nested too deeply")
+    except ValueError as err:  # Python refuses integers of more than 4,300 digits
+        fail(f"{where}: unreadable JSON: {'a number has too many digits' if 'digits' in str(err) else err}")
 
 
 def load_document(path: str, loader: Callable[[Any], T]) -> T:

@@ -10,6 +10,7 @@ from api.cli.inputs import fail, load_document, load_lines
 from api.cli.rules import load_rules
 from sourcing_engine import STRATEGIES, NetworkIndex, Order, source_stream
 from sourcing_engine.engine import check_order_against_network
+from sourcing_engine.limits import MAX_TIME_LIMIT
 from sourcing_engine.schemas import load_network, load_order, plan_to_dict
 
 
@@ -19,7 +20,12 @@ from sourcing_engine.schemas import load_network, load_order, plan_to_dict
 @click.option("--orders", "orders_path", metavar="FILE", help="Orders as JSON lines, sourced one after another.")
 @click.option("--strategy", type=click.Choice(list(STRATEGIES)), default="optimal", show_default=True)
 @click.option(
-    "--time-limit", type=click.FloatRange(min=0.001), default=1.0, show_default=True, help="Seconds per order."
+    "--time-limit",
+    type=click.FloatRange(min=0.001, max=MAX_TIME_LIMIT),
+    callback=lambda _ctx, _param, value: _finite_seconds(value),
+    default=1.0,
+    show_default=True,
+    help="Seconds per order.",
 )
 @click.option("--stats", is_flag=True, help="Add how each plan was found (path, timings).")
 @click.option("--rules", "rules_path", metavar="FILE", help="Sourcing rules (.rules) to apply.")
@@ -52,3 +58,9 @@ def source(
     for plan in source_stream(orders, index, strategy, time_limit=time_limit, rules=rules):
         doc = plan_to_dict(plan, with_stats=stats)
         click.echo(json.dumps(doc, indent=2) if order_path is not None else json.dumps(doc))
+
+
+def _finite_seconds(value: float) -> float:
+    if value != value:  # NaN passes every range check: it compares false to both bounds
+        raise click.BadParameter("'nan' is not a number of seconds.")
+    return value

@@ -11,11 +11,24 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from sourcing_engine.limits import (
+    MAX_AMOUNT,
+    MAX_ID_LENGTH,
+    MAX_LINE_QUANTITY,
+    MAX_LINES,
+    MAX_PRIORITY,
+    MAX_PRODUCTS,
+    MAX_SOURCES,
+    MAX_STOCK_QUANTITY,
+    MAX_STOCK_ROWS,
+    MAX_TAGS,
+)
 from sourcing_engine.model import Costs, Delivery, Location, Network, Order, OrderLine, Product, Source, StockRow
 from sourcing_engine.schemas.fields import (
     CAPABILITIES,
     MESSAGES,
     Strict,
+    attributes,
     boolean,
     choice,
     code,
@@ -27,12 +40,28 @@ from sourcing_engine.schemas.fields import (
     text,
 )
 
+AMOUNT = f"must be a number from 0 to {MAX_AMOUNT:.0e}"
+STOCK = "must be a non-negative integer"
+
+
+def amount(**kw: Any) -> fields.Float:
+    """A cost or a price: finite, non-negative, at most MAX_AMOUNT."""
+    return number(0, MAX_AMOUNT, AMOUNT, **kw)
+
+
+def _between(bound: int) -> str:
+    return f"must be an integer from -{bound:,} to {bound:,}"
+
+
+def tags() -> fields.List:
+    return listing(text(MAX_ID_LENGTH), MAX_TAGS, load_default=list)
+
 
 class LocationSchema(Strict):
     lat = number(-90, 90, "must be a latitude between -90 and 90", required=True)
     lon = number(-180, 180, "must be a longitude between -180 and 180", required=True)
-    country = text(load_default=None, allow_none=True)
-    postcode = text(load_default=None, allow_none=True)
+    country = text(MAX_ID_LENGTH, load_default=None, allow_none=True)
+    postcode = text(MAX_ID_LENGTH, load_default=None, allow_none=True)
 
     @post_load
     def make(self, data: dict, **_: Any) -> Location:
@@ -40,9 +69,9 @@ class LocationSchema(Strict):
 
 
 class CostsSchema(Strict):
-    fixed = number(0, None, "must be a non-negative number", load_default=0.0)
-    per_km = number(0, None, "must be a non-negative number", load_default=0.0)
-    per_unit = number(0, None, "must be a non-negative number", load_default=0.0)
+    fixed = amount(load_default=0.0)
+    per_km = amount(load_default=0.0)
+    per_unit = amount(load_default=0.0)
 
     @post_load
     def make(self, data: dict, **_: Any) -> Costs:
@@ -54,12 +83,12 @@ class SourceSchema(Strict):
     name = text(load_default="")
     type = choice("warehouse", "store", "dropship", load_default="warehouse")
     enabled = boolean(load_default=True)
-    priority = integer(load_default=0)
+    priority = integer(-MAX_PRIORITY, _between(MAX_PRIORITY), MAX_PRIORITY, load_default=0)
     location = nested(LocationSchema, required=True)
-    capabilities = listing(choice(*CAPABILITIES), load_default=lambda: ["ship"])
+    capabilities = listing(choice(*CAPABILITIES), MAX_TAGS, load_default=lambda: ["ship"])
     costs = nested(CostsSchema, load_default=Costs)
-    tags = listing(text(), load_default=list)
-    attributes = fields.Dict(keys=fields.String(), load_default=dict)
+    tags = tags()
+    attributes = attributes()
 
     @post_load
     def make(self, data: dict, **_: Any) -> Source:
@@ -71,8 +100,8 @@ class ProductSchema(Strict):
     type = choice("physical", "virtual", load_default="physical")
     manage_stock = boolean(load_default=True)
     backorders = boolean(load_default=False)
-    tags = listing(text(), load_default=list)
-    attributes = fields.Dict(keys=fields.String(), load_default=dict)
+    tags = tags()
+    attributes = attributes()
 
     @post_load
     def make(self, data: dict, **_: Any) -> Product:
@@ -82,9 +111,11 @@ class ProductSchema(Strict):
 class StockSchema(Strict):
     source = code(required=True)
     sku = code(required=True)
-    on_hand = integer(load_default=0)
-    reserved = integer(0, "must be a non-negative integer", load_default=0)
-    safety_stock = integer(0, "must be a non-negative integer", load_default=0)
+    on_hand = integer(
+        -MAX_STOCK_QUANTITY, f"must be at least -{MAX_STOCK_QUANTITY:,}", MAX_STOCK_QUANTITY, load_default=0
+    )
+    reserved = integer(0, STOCK, MAX_STOCK_QUANTITY, load_default=0)
+    safety_stock = integer(0, STOCK, MAX_STOCK_QUANTITY, load_default=0)
     unlimited = boolean(load_default=False)
 
     @post_load
@@ -96,9 +127,9 @@ class NetworkSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    sources = listing(nested(SourceSchema), required=True)
-    products = listing(nested(ProductSchema), load_default=list)
-    stock = listing(nested(StockSchema), load_default=list)
+    sources = listing(nested(SourceSchema), MAX_SOURCES, required=True)
+    products = listing(nested(ProductSchema), MAX_PRODUCTS, load_default=list)
+    stock = listing(nested(StockSchema), MAX_STOCK_ROWS, load_default=list)
 
     @validates_schema
     def check_references(self, data: dict, **_: Any) -> None:
@@ -132,7 +163,7 @@ def _duplicates(collection: str, keys: list[str], field: str, errors: dict) -> s
 class DeliverySchema(Strict):
     method = choice("ship", "pickup", required=True)
     address = nested(LocationSchema, load_default=None, allow_none=True)
-    pickup_source = text(load_default=None, allow_none=True)
+    pickup_source = text(MAX_ID_LENGTH, load_default=None, allow_none=True)
 
     @validates_schema
     def check_method(self, data: dict, **_: Any) -> None:
@@ -149,12 +180,12 @@ class DeliverySchema(Strict):
 class LineSchema(Strict):
     id = code(required=True)
     sku = code(required=True)
-    quantity = integer(1, "must be a positive integer", required=True)
-    unit_price = number(0, None, "must be a non-negative number", load_default=0.0)
-    bundle = text(load_default=None, allow_none=True)
-    preshipped_source = text(load_default=None, allow_none=True)
+    quantity = integer(1, "must be a positive integer", MAX_LINE_QUANTITY, required=True)
+    unit_price = amount(load_default=0.0)
+    bundle = code(load_default=None, allow_none=True)
+    preshipped_source = code(load_default=None, allow_none=True)
     allow_backorder = boolean(load_default=None, allow_none=True)
-    attributes = fields.Dict(keys=fields.String(), load_default=dict)
+    attributes = attributes()
 
     @post_load
     def make(self, data: dict, **_: Any) -> OrderLine:
@@ -163,7 +194,7 @@ class LineSchema(Strict):
 
 class OrderSchema(Strict):
     id = code(required=True)
-    channel = text(load_default="")
+    channel = text(MAX_ID_LENGTH, load_default="")
     created_at = fields.AwareDateTime(
         load_default=None,
         allow_none=True,
@@ -176,9 +207,12 @@ class OrderSchema(Strict):
     )
     delivery = nested(DeliverySchema, required=True)
     lines = listing(
-        nested(LineSchema), required=True, validate=validate.Length(min=1, error="must hold at least one line")
+        nested(LineSchema),
+        MAX_LINES,
+        required=True,
+        validate=validate.Length(min=1, error="must hold at least one line"),
     )
-    attributes = fields.Dict(keys=fields.String(), load_default=dict)
+    attributes = attributes()
 
     @validates_schema
     def check_lines(self, data: dict, **_: Any) -> None:
