@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from rules_dsl import syntax as ast
 from rules_dsl.errors import Diagnostic
 from rules_dsl.expr_types import ExprChecker
+from rules_dsl.limits import MAX_AMOUNT, MAX_ATTEMPTS, MAX_NUMBER, MAX_SHIPMENTS, MAX_TIME_LIMIT_SECONDS
 from rules_dsl.schema import SETTINGS, did_you_mean
 
 Problem = tuple[int, int, str]  # line, column, message
@@ -42,14 +43,40 @@ def _rule_problems(rule: ast.Rule) -> Iterator[Problem]:
         yield rule.line, rule.column, "a rule needs a name"
     if rule.when is not None:
         yield from ExprChecker("when").problems(rule.when)
+        yield from _number_sizes(rule.when)
     for action in rule.actions:
         yield from _action_problems(action)
+
+
+def _number_sizes(node: object) -> Iterator[Problem]:
+    """Number literals of a condition beyond MAX_NUMBER: no field of an order or a source is that large."""
+    if isinstance(node, ast.Literal) and node.kind == "number" and abs(node.value) > MAX_NUMBER:
+        yield node.line, node.column, f"{node.value} is too large: numbers in rules are at most {MAX_NUMBER:,} in size"
+    children = {
+        ast.Or: lambda n: n.items,
+        ast.And: lambda n: n.items,
+        ast.Not: lambda n: (n.expr,),
+        ast.Compare: lambda n: (n.left, n.right),
+        ast.Member: lambda n: (n.item, n.container),
+        ast.ListLiteral: lambda n: n.items,
+    }
+    for kind, parts in children.items():
+        if isinstance(node, kind):
+            for part in parts(node):
+                yield from _number_sizes(part)
 
 
 def _action_problems(action: ast.Action) -> Iterator[Problem]:
     if isinstance(action, ast.SourceAction):
         yield from ExprChecker("where").problems(action.where)
         if action.amount is not None:
+            if action.amount.value > MAX_AMOUNT:
+                yield (
+                    action.amount.line,
+                    action.amount.column,
+                    f"the amount after 'by' must be at most {MAX_AMOUNT:,}"
+                    " (to keep a source out of every plan, use exclude)",
+                )
             if action.amount.value <= 0:
                 other = "avoid" if action.verb == "prefer" else "prefer"
                 yield (
@@ -85,14 +112,18 @@ def setting_problems(setting: ast.Setting) -> Iterator[Problem]:
 
 def _setting_value_problem(name: str, value: ast.SettingValue) -> str | None:
     if name == "split_penalty":
-        if not _is_number(value) or value.value < 0:
-            return "split_penalty must be an amount of money of 0 or more, e.g. 5.00"
+        if not _is_number(value) or not 0 <= value.value <= MAX_AMOUNT:
+            return f"split_penalty must be an amount of money from 0 to {MAX_AMOUNT:,}, e.g. 5.00"
     elif name == "max_shipments":
         if not _is_number(value) or value.value != value.value.to_integral_value() or value.value < 1:
             return "max_shipments must be a positive integer"
+        if value.value > MAX_SHIPMENTS:
+            return f"max_shipments must be at most {MAX_SHIPMENTS:,}"
     elif name == "time_limit":
         if not (isinstance(value, ast.Literal) and value.kind == "duration") or value.value.seconds <= 0:
             return "time_limit must be a positive duration such as 500ms or 2s"
+        if value.value.seconds > MAX_TIME_LIMIT_SECONDS:
+            return f"time_limit must be at most 1h ({MAX_TIME_LIMIT_SECONDS:,}s), not {value.value}"
     elif name == "partial":
         return _word_problem("partial", value, ("ship", "hold"))
     elif name == "bundles":
@@ -116,6 +147,8 @@ def _bundles_problem(value: ast.SettingValue) -> str | None:
         arg = value.arg
         if arg is None or not _is_number(arg) or arg.value != arg.value.to_integral_value() or arg.value < 1:
             return "bundles split_after needs a positive whole number of attempts, e.g. split_after 2"
+        if arg.value > MAX_ATTEMPTS:
+            return f"bundles split_after takes at most {MAX_ATTEMPTS:,} attempts"
         return None
     hint = did_you_mean(value.word, ("together", "split_after")) if isinstance(value, ast.Word) else ""
     return f"bundles takes together or split_after N{hint}"

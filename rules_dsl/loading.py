@@ -16,7 +16,9 @@ def diagnose(text: str, file: str = "<rules>") -> tuple[ast.Ruleset | None, list
     """The ruleset and every problem in it: syntax errors, then type errors of the rules that parsed."""
     ruleset, problems = read(text, file)
     if ruleset is not None:
-        problems = problems + check(ruleset, file)
+        # one problem per place: a number in exponent form is not also "too large"
+        reported = {(p.line, p.column) for p in problems}
+        problems = problems + [p for p in check(ruleset, file) if (p.line, p.column) not in reported]
     return ruleset, sorted(problems)
 
 

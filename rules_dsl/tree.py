@@ -10,6 +10,7 @@ from lark import Token, Transformer, v_args
 
 from rules_dsl import syntax as ast
 from rules_dsl.errors import Diagnostic
+from rules_dsl.limits import MAX_PRIORITY, MAX_VERSION
 
 
 def unquote(token: str) -> str:
@@ -53,10 +54,16 @@ class SyntaxBuilder(Transformer):
 
     def header(self, meta, items):
         name, version = items
-        number = Decimal(str(version))
-        if number != number.to_integral_value() or number < 1:
-            message = f"version must be a positive integer, not {version}"
+        if version is None:  # reported once here; the rules after the header still parse
+            message = f"the header needs a version: ruleset {name} version 1"
+            self.errors.append(Diagnostic(self.file, name.end_line, name.end_column, message))
+            return unquote(name), 1, meta.line, meta.column
+        number = self._number(version)
+        if number != number.to_integral_value() or not 1 <= number <= MAX_VERSION:
+            bound = "" if number < 1 or number != number.to_integral_value() else f" of at most {MAX_VERSION:,}"
+            message = f"version must be a positive integer{bound}, not {version}"
             self.errors.append(Diagnostic(self.file, version.line, version.column, message))
+            return unquote(name), 1, meta.line, meta.column
         return unquote(name), int(number), meta.line, meta.column
 
     def settings(self, meta, items):
@@ -78,7 +85,12 @@ class SyntaxBuilder(Transformer):
         return ast.Rule(unquote(name), actions, when, priority, meta.line, meta.column, meta.end_line)
 
     def priority(self, meta, items):
-        return int(items[0])
+        value = int(items[0])
+        if abs(value) > MAX_PRIORITY:
+            message = f"a rule's priority is between -{MAX_PRIORITY:,} and {MAX_PRIORITY:,}, not {items[0]}"
+            self.errors.append(Diagnostic(self.file, items[0].line, items[0].column, message))
+            return 0
+        return value
 
     def when(self, meta, items):
         return _When(items[0])
@@ -89,7 +101,7 @@ class SyntaxBuilder(Transformer):
 
     def cost_action(self, meta, items):
         verb, where, amount, per = items
-        literal = ast.Literal("number", Decimal(str(amount)), amount.line, amount.column)
+        literal = ast.Literal("number", self._number(amount), amount.line, amount.column)
         return ast.SourceAction(str(verb), where, literal, str(per), meta.line, meta.column)
 
     def set_action(self, meta, items):
@@ -146,7 +158,18 @@ class SyntaxBuilder(Transformer):
         return self._text(items[0])
 
     def number(self, meta, items):
-        return ast.Literal("number", Decimal(str(items[0])), meta.line, meta.column)
+        return ast.Literal("number", self._number(items[0]), meta.line, meta.column)
+
+    def _number(self, token: Token) -> Decimal:
+        """A number as written; an exponent is reported (the value still reads, to spare follow-up errors)."""
+        text = str(token)
+        value = Decimal(text)
+        if "e" in text.lower():
+            plain = f": {_plain(value)} rather than {text}" if abs(value.adjusted()) <= 20 else ""
+            message = f"numbers are written without an exponent{plain}"
+            self.errors.append(Diagnostic(self.file, token.line, token.column, message))
+            return value if abs(value) <= 10**15 else Decimal(0)  # reported once: no "too large" as well
+        return value
 
     def datetime(self, meta, items):
         try:
@@ -163,7 +186,10 @@ class SyntaxBuilder(Transformer):
             return self._bad_literal(items[0], "date", date.min, f"invalid date {items[0]}: {err}")
 
     def duration(self, meta, items):
-        amount, unit = re.fullmatch(r"([\d.]+)(ms|s|m|h|d)", str(items[0])).groups()
+        sign, amount, unit = re.fullmatch(r"(-?)([\d.]+)(ms|s|m|h|d)", str(items[0])).groups()
+        if sign:
+            message = f"a duration cannot be negative: {items[0]}"
+            self.errors.append(Diagnostic(self.file, items[0].line, items[0].column, message))
         return ast.Literal("duration", ast.Duration(Decimal(amount), unit), meta.line, meta.column)
 
     def true(self, meta, items):
@@ -171,6 +197,12 @@ class SyntaxBuilder(Transformer):
 
     def false(self, meta, items):
         return ast.Literal("bool", False, meta.line, meta.column)
+
+
+def _plain(value: Decimal) -> str:
+    """``value`` in plain digits: 1e4 as 10000, 2.5E-3 as 0.0025."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _flatten(kind: type, items: list) -> tuple:

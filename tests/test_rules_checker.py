@@ -148,8 +148,8 @@ def test_where_reads_sources_and_may_compare_two_fields(predicate, expected):
     [
         ("split_penalty 5.00", []),
         ("split_penalty 0", []),
-        ("split_penalty -1", ["3:17: split_penalty must be an amount of money of 0 or more, e.g. 5.00"]),
-        ("split_penalty 5ms", ["3:17: split_penalty must be an amount of money of 0 or more, e.g. 5.00"]),
+        ("split_penalty -1", ["3:17: split_penalty must be an amount of money from 0 to 1,000,000, e.g. 5.00"]),
+        ("split_penalty 5ms", ["3:17: split_penalty must be an amount of money from 0 to 1,000,000, e.g. 5.00"]),
         ("max_shipments 3", []),
         ("max_shipments 0", ["3:17: max_shipments must be a positive integer"]),
         ("max_shipments 2.5", ["3:17: max_shipments must be a positive integer"]),
