@@ -113,6 +113,7 @@ def source(
         explanation=directives.explanation + outcome.notes + shortfall_notes(backorders, unsourced),
         rule_adjustment=adjustment(problem, outcome.allocation),
         stats=outcome.stats,
+        cost_resolution=outcome.cost_resolution,
     )
     if directives.settings.partial == "hold" and (plan.backorders or plan.unsourced):
         plan = _wait_for_complete(plan, order)

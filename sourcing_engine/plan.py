@@ -84,6 +84,7 @@ class Plan:
     hold: str | None = None
     rule_adjustment: float = 0.0
     stats: PlanStats = field(default_factory=PlanStats)
+    cost_resolution: float | None = None  # set when a solver compared costs as integers: its step of money
 
     @property
     def total_cost(self) -> float:

@@ -12,7 +12,6 @@ from sourcing_engine.errors import InputError
 from sourcing_engine.limits import (
     MAX_ATTRIBUTES,
     MAX_ID_LENGTH,
-    MAX_NAME_LENGTH,
     attribute_problem,
     text_problem,
 )
@@ -25,8 +24,8 @@ MESSAGES = {
 CAPABILITIES = ("ship", "pickup", "ship_to_store", "returns")
 
 
-def text(max_length: int = MAX_NAME_LENGTH, **kw: Any) -> fields.String:
-    """A string of at most ``max_length`` characters, without NUL, control characters or lone surrogates."""
+def text(max_length: int | None = None, **kw: Any) -> fields.String:
+    """A string (of at most ``max_length`` characters), without NUL, control characters or lone surrogates."""
     return fields.String(
         validate=[_Text(max_length), *_as_list(kw.pop("validate", None))],
         error_messages={**MESSAGES, "invalid": "must be a string"},
@@ -94,11 +93,11 @@ def choice(*choices: str, **kw: Any) -> fields.String:
 
 
 class _Text(validate.Validator):
-    def __init__(self, max_length: int) -> None:
+    def __init__(self, max_length: int | None) -> None:
         self.max_length = max_length
 
     def __call__(self, value: str) -> str:
-        if len(value) > self.max_length:
+        if self.max_length is not None and len(value) > self.max_length:
             raise ValidationError(f"must be at most {self.max_length} characters")
         problem = text_problem(value)
         if problem is not None:

@@ -16,6 +16,7 @@ from sourcing_engine.limits import (
     MAX_ID_LENGTH,
     MAX_LINE_QUANTITY,
     MAX_LINES,
+    MAX_NAME_LENGTH,
     MAX_PRIORITY,
     MAX_PRODUCTS,
     MAX_SOURCES,
@@ -80,7 +81,7 @@ class CostsSchema(Strict):
 
 class SourceSchema(Strict):
     code = code(required=True)
-    name = text(load_default="")
+    name = text(MAX_NAME_LENGTH, load_default="")
     type = choice("warehouse", "store", "dropship", load_default="warehouse")
     enabled = boolean(load_default=True)
     priority = integer(-MAX_PRIORITY, _between(MAX_PRIORITY), MAX_PRIORITY, load_default=0)

@@ -68,6 +68,7 @@ class PlanSchema(Schema):
     explanation = listing(text(), load_default=list)
     total_cost = number(load_default=None)
     objective = number(load_default=None)
+    cost_resolution = number(load_default=None, allow_none=True)
 
     @post_load
     def make(self, data: dict, **_: Any) -> Plan:
@@ -113,6 +114,7 @@ def plan_to_dict(plan: Plan, with_stats: bool = False) -> dict[str, Any]:
         "objective": _money(plan.objective),
         "hold": plan.hold,
         "explanation": list(plan.explanation),
+        "cost_resolution": plan.cost_resolution,
     }
     if with_stats:
         stats = plan.stats
