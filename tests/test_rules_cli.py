@@ -116,7 +116,24 @@ def test_explain_tells_which_rules_matched_which_lines_and_what_each_did(files):
     assert "without it: cost 7.17 instead of 6.22, 2 shipments from ST-MUC, WH-LEJ" in out
     assert 'rules that did not match: "Small orders in one parcel"' in out
     assert "plan with the rules:\n  cost 6.22, 1 shipment\n  WH-LEJ ship_to_store to ST-MUC" in out
-    assert "plan without any rule:\n  cost 7.17, 2 shipments\n  ST-MUC pickup to ST-MUC: line 3 x1" in out
+    assert (
+        "plan without the ruleset (no rules, no settings):\n  cost 7.17, 2 shipments\n  ST-MUC pickup to ST-MUC: line 3 x1"
+        in out
+    )
+
+
+def test_explain_shows_the_plan_without_the_settings_block_too(tmp_path):
+    order = next(line for line in SAMPLES.joinpath("orders.jsonl").read_text().splitlines() if "ORD-1008" in line)
+    (tmp_path / "order.json").write_text(order)
+    (tmp_path / "one.rules").write_text('ruleset "one" version 1\n\nsettings\n  max_shipments 1\n')
+    result = run(
+        "rules", "explain", str(tmp_path / "one.rules"), "--network", NETWORK, "--order", str(tmp_path / "order.json")
+    )
+    assert result.exit_code == 0, result.output
+    with_rules, without = result.stdout.split("plan without the ruleset (no rules, no settings):\n")
+    assert "settings: max_shipments 1 (from settings)" in with_rules
+    assert "cost 12.15, 2 shipments" in without  # the shipment limit of the settings block is not applied
+    assert ", 1 shipment\n" in with_rules.split("plan with the rules:")[1]
 
 
 def test_explain_refuses_invalid_rules_and_bad_orders_with_exit_2(files, tmp_path):

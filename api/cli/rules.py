@@ -137,7 +137,8 @@ def explanation(ruleset: CompiledRuleset, order, index: NetworkIndex, strategy: 
         )
         out.append("settings: " + ", ".join(shown))
     out += ["", "plan with the rules:", *_describe(plan)]
-    out += ["plan without any rule:", *_describe(source(order, index, strategy, rules=ruleset.without(matched)))]
+    # no ruleset at all: neither its rules nor its settings block (split penalty, shipment limit...)
+    out += ["plan without the ruleset (no rules, no settings):", *_describe(source(order, index, strategy))]
     return out
 
 
