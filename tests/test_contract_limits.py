@@ -171,3 +171,33 @@ def test_a_time_limit_that_is_not_a_sensible_number_of_seconds_is_a_usage_error(
 def test_the_python_api_refuses_the_same_time_limits(seconds: float) -> None:
     with pytest.raises(InputError, match="time_limit"):
         source(load_order(ORDER), load_network(NETWORK), time_limit=seconds)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(st.sampled_from(ORDER_FIELDS + NETWORK_FIELDS), values())
+def test_oms_source_answers_a_plan_or_one_line_with_exit_2_for_any_extreme_value(tmp_path_factory, path, value):
+    folder = tmp_path_factory.mktemp("extreme")
+    network = with_value(NETWORK, path, value) if path in NETWORK_FIELDS else NETWORK
+    order = with_value(ORDER, path, value) if path in ORDER_FIELDS else ORDER
+    (folder / "network.json").write_text(json.dumps(network))
+    (folder / "order.json").write_text(json.dumps(order))
+    args = ["source", "--network", str(folder / "network.json"), "--order", str(folder / "order.json")]
+    result = CliRunner().invoke(main, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    if result.exit_code == 0:
+        assert json.loads(result.stdout)["order_id"] == order["id"]
+    else:
+        assert result.exit_code == 2 and result.stdout == ""
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40))
+def test_oms_rules_check_reports_any_setting_value_without_a_traceback(value: str) -> None:
+    text = f'ruleset "t" version 1\nsettings\n  time_limit {value}\n  max_shipments {value}\n'
+    result = CliRunner().invoke(main, ["rules", "check", "-"], input=text)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code in (0, 1)
+    assert "Traceback" not in result.output
