@@ -13,6 +13,8 @@ from oms.domain import fulfillment
 from oms.domain.events import Context
 from oms.domain.order import Order
 from oms.domain.requests import ShipmentRequest
+from oms.errors import FieldError, InvalidInput
+from oms.limits import MAX_CARRIER, MAX_TRACKING, check_text
 from oms.service.app import Oms, transact
 from oms.service.sourcing import source_waiting
 from oms.service.unit_of_work import UnitOfWork
@@ -56,7 +58,17 @@ def pack(app: Oms, request_id: int, actor: str = "source") -> StepDone:
 
 
 def ship(app: Oms, request_id: int, carrier: str, tracking: str, actor: str = "source") -> StepDone:
+    check_package(carrier, tracking)
     return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.ship(o, r, carrier, tracking, ctx))
+
+
+def check_package(carrier: str, tracking: str) -> None:
+    """A carrier and a tracking number the request's columns can keep (the domain checks they are given)."""
+    errors: list[FieldError] = []
+    check_text(errors, "carrier", carrier, MAX_CARRIER)
+    check_text(errors, "tracking", tracking, MAX_TRACKING)
+    if errors:
+        raise InvalidInput(errors)
 
 
 def receive(app: Oms, request_id: int, actor: str = "store") -> StepDone:
