@@ -128,7 +128,7 @@ def load_intake_order(doc: Any) -> tuple[Order, dict[str, Any]]:
     """The order, or ``InvalidInput`` with every problem: the engine's checks and the OMS's bounds."""
     if not isinstance(doc, dict):
         raise InvalidInput([FieldError("", "must be a JSON object")])
-    found = _order_bounds(doc)
+    found = _merged(_order_bounds(doc), [])
     try:
         loaded = _load(_INTAKE, doc)
     except InvalidInput as err:
@@ -174,7 +174,7 @@ def load_stock_message(doc: Any) -> dict[str, Any]:
         raise InvalidInput(
             [FieldError("items", f"holds {len(doc['items'])} items; a message may hold at most {MAX_STOCK_ITEMS}")]
         )
-    extra = lim.document_problems(doc) + _item_errors(doc)
+    extra = _merged(lim.document_problems(doc), _item_errors(doc))
     try:
         message = _load(StockMessageSchema(), doc)
     except InvalidInput as err:

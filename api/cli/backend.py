@@ -59,6 +59,8 @@ def reported(where: str = "") -> Iterator[None]:
         fail(prefix + str(err), REFUSED)
     except OmsError as err:
         fail(prefix + str(err), REFUSED)
+    except UnicodeEncodeError:  # a lone surrogate in a command-line argument, on its way to the database
+        fail(prefix + "text must be valid Unicode (it holds a lone surrogate)")
     except DataError as err:  # a value past the schema's bounds: the last line of defence, still one line
         fail(prefix + f"the database cannot store a value: {_first_line(err)}")
     except DBAPIError as err:
