@@ -39,7 +39,7 @@ def choice(*choices: str, **kw: Any) -> fields.String:
 
 def integer(low: int, high: int, **kw: Any) -> fields.Integer:
     message = f"must be an integer between {low:,} and {high:,}"
-    return fields.Integer(
+    return lim.Count(
         strict=True,
         validate=validate.Range(min=low, max=high, error=message),
         error_messages={**MESSAGES, "invalid": message},

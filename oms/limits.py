@@ -14,7 +14,7 @@ import math
 import unicodedata
 from typing import Any
 
-from marshmallow import ValidationError
+from marshmallow import ValidationError, fields
 
 from oms.errors import FieldError
 
@@ -66,6 +66,15 @@ class Text:
         if problem is not None:
             raise ValidationError(problem)
         return value
+
+
+class Count(fields.Integer):
+    """A JSON integer, strictly: not a float, not a string, and not ``true`` (which Python counts as 1)."""
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._validated(value)
 
 
 def check_text(errors: list[FieldError], path: str, value: Any, limit: int, *, code: bool = True) -> None:

@@ -46,7 +46,7 @@ def _text(limit: int, **kw: Any) -> fields.String:
 
 
 def _int(low: int, high: int, message: str, **kw: Any) -> fields.Integer:
-    return fields.Integer(
+    return lim.Count(
         strict=True,
         validate=validate.Range(min=low, max=high, error=message),
         error_messages={**MESSAGES, "invalid": message},
@@ -149,7 +149,9 @@ def _order_bounds(doc: dict[str, Any]) -> list[FieldError]:
         if len(lines) > lim.MAX_LINES:
             errors.append(FieldError("lines", f"holds {len(lines)} lines; an order may hold at most {lim.MAX_LINES:,}"))
         for path, value in _values(doc, ("lines", "*", "quantity")):
-            if isinstance(value, int) and not isinstance(value, bool) and value > lim.MAX_LINE_QUANTITY:
+            if isinstance(value, bool):
+                errors.append(FieldError(path, "must be a positive integer"))
+            elif isinstance(value, int) and value > lim.MAX_LINE_QUANTITY:
                 errors.append(FieldError(path, f"must be at most {lim.MAX_LINE_QUANTITY:,}"))
     return errors
 
