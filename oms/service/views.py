@@ -198,6 +198,7 @@ def _line(order: Order, line: Any) -> dict[str, Any]:
         "units": units,
         "declined_by": list(line.declined_sources),
         "backorder_exception": any(p.exception for p in parts),
+        "stock_shortfall": sum(p.quantity for p in parts if p.shortfall and not p.is_final),
     }
 
 

@@ -49,6 +49,7 @@ def test_a_report_under_the_reservations_flags_the_newest_allocations_and_a_rest
     ]
     flagged = {(e["order_id"], e["quantity"]) for e in stock_shortfall_exceptions(app)}
     assert flagged == {("NEW", 2), ("OLD", 1)}  # the newest allocation first, then the rest of the shortfall
+    assert order_view(app, "OLD")["lines"][0]["stock_shortfall"] == 1
     events = outbox(app, "line.stock_shortfall")
     assert sorted((e["order_id"], e["quantity"], e["source"]) for e in events) == [("NEW", 2, "WH1"), ("OLD", 1, "WH1")]
     check_invariants(app)
