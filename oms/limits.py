@@ -16,7 +16,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields
 
-from oms.errors import FieldError
+from oms.errors import FieldError, InvalidInput
 
 MAX_CODE = 64  # order id, channel, source, SKU, line id, bundle, ruleset name: String(64) columns
 MAX_NAME = 200  # source and channel names
@@ -24,6 +24,9 @@ MAX_REASON = 40  # reason codes
 MAX_CARRIER = 100
 MAX_TRACKING = 100
 MAX_REFERENCE = 120  # a stock message's reference
+MAX_ACTOR = 100  # who did it: recorded with every change
+MAX_NOTE = 1_000  # a free-text note kept in the history
+MAX_RULES_TEXT = 1_000_000  # a stored ruleset's text
 MAX_COUNTRY = 8
 MAX_POSTCODE = 16
 MAX_TAG = 64
@@ -87,6 +90,15 @@ def check_text(errors: list[FieldError], path: str, value: Any, limit: int, *, c
     problem = text_problem(value, limit, code=code)
     if problem is not None:
         errors.append(FieldError(path, problem))
+
+
+def refuse_bad_texts(*checks: tuple[str, Any, int, bool]) -> None:
+    """Raise ``InvalidInput`` naming every (path, value, limit, is_code) out of bounds."""
+    errors: list[FieldError] = []
+    for path, value, limit, is_code in checks:
+        check_text(errors, path, value, limit, code=is_code)
+    if errors:
+        raise InvalidInput(errors)
 
 
 def document_problems(doc: Any, path: str = "", depth: int = 0) -> list[FieldError]:

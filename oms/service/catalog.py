@@ -16,7 +16,7 @@ from typing import Any
 from oms.adapters import tables as t
 from oms.catalog_schemas import NETWORK_KEYS, source_problems
 from oms.errors import FieldError, InvalidInput, NotFound
-from oms.limits import MAX_CODE, check_text, document_problems
+from oms.limits import MAX_ACTOR, MAX_CODE, MAX_RULES_TEXT, document_problems, refuse_bad_texts
 from oms.schemas import load_channels, load_products, load_stock_rows
 from oms.service.app import Oms, transact
 from oms.service.inventory import StockResult, apply_items
@@ -111,11 +111,12 @@ def set_ruleset(app: Oms, channel: str, name: str | None, text: str | None, acto
     ``name=None`` leaves the channel without rules.  The text must compile;
     every version and every activation stays in the history.
     """
-    errors: list[FieldError] = []
-    check_text(errors, "channel", channel, MAX_CODE)
-    check_text(errors, "name", name, MAX_CODE)
-    if errors:
-        raise InvalidInput(errors)
+    refuse_bad_texts(
+        ("channel", channel, MAX_CODE, True),
+        ("name", name, MAX_CODE, True),
+        ("text", text, MAX_RULES_TEXT, False),
+        ("actor", actor, MAX_ACTOR, False),
+    )
     if name is not None:
         app.rules.compile(text or "", name)
 

@@ -23,7 +23,7 @@ from sqlalchemy import bindparam, insert, select, update
 
 from oms.adapters import tables as t
 from oms.errors import Conflict, FieldError, InvalidInput
-from oms.limits import MAX_STOCK_QUANTITY
+from oms.limits import MAX_ACTOR, MAX_STOCK_QUANTITY, refuse_bad_texts
 from oms.schemas import load_stock_message
 from oms.service.app import Oms, transact
 from oms.service.orders import resource_waiting
@@ -46,6 +46,7 @@ class StockResult:
 def update_stock(app: Oms, doc: Any, actor: str = "stock-feed", resource: bool = True) -> StockResult:
     """Apply a stock message whole, or nothing; a message whose ``reference`` was seen before changes nothing."""
     message = load_stock_message(doc)
+    refuse_bad_texts(("actor", actor, MAX_ACTOR, False))
     digest = hashlib.sha256(json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
     def work(uow: UnitOfWork) -> StockResult:

@@ -22,6 +22,7 @@ from oms.adapters.orders import OrderRepository
 from oms.adapters.stock import StockRepository
 from oms.domain.catalog import CatalogSnapshot, sellable
 from oms.domain.events import Context, Event, StatusChange, StockEvent
+from oms.limits import MAX_ACTOR, refuse_bad_texts
 from oms.service.shortfall import reconcile
 
 Clock = Callable[[], datetime]
@@ -49,6 +50,7 @@ class UnitOfWork:
         self.session.close()
 
     def context(self, actor: str) -> Context:
+        refuse_bad_texts(("actor", actor, MAX_ACTOR, False))
         return Context(actor, self.now)
 
     def commit(self, last: Callable[[], None] | None = None) -> None:
