@@ -181,7 +181,7 @@ def test_a_network_field_beyond_its_bound_is_refused_by_name(oms: Oms, tmp_path:
     cli_refuses(oms, tmp_path, ["network", "load"], path, doc)
 
 
-@PROPERTY
+@settings(PROPERTY, max_examples=12)  # five commands per example
 @given(
     request_id=st.one_of(st.sampled_from([0, 2**31, 2**63 - 1, 2**63, 10**23]), st.integers(2**31, 2**80)),
     order_id=too_long(lim.MAX_CODE),
