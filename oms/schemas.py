@@ -2,7 +2,10 @@
 
 Orders and networks extend the engine's contract (``docs/contract.md``);
 unlike the engine, intake reports *every* problem at once, each with its JSON
-path, so that a sender can fix a payload in one go.
+path, so that a sender can fix a payload in one go.  Every field has the
+bound of the column that keeps it (``oms.limits``, documented in
+``docs/oms.md``): a value beyond it is refused here, by name, never by the
+database.
 """
 
 from __future__ import annotations
@@ -11,26 +14,44 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from oms import limits as lim
+from oms.catalog_schemas import load_channels, load_products, load_stock_rows
 from oms.errors import FieldError, InvalidInput
 from sourcing_engine.model import Order
 from sourcing_engine.schemas import OrderSchema, error_paths
 
+__all__ = ["load_channels", "load_intake_order", "load_products", "load_stock_message", "load_stock_rows"]
+
 MAX_STOCK_ITEMS = 10_000
 STOCK_MODES = ("FULL", "NONZERO", "DELTA", "ADJUST")
 MESSAGES = {"required": "missing required field", "null": "must not be null", "invalid": "has the wrong type"}
+# Order fields the OMS keeps in String columns, checked on the raw document (list items by "*").
+ORDER_TEXTS = [
+    (("id",), lim.MAX_CODE),
+    (("channel",), lim.MAX_CODE),
+    (("original_order_id",), lim.MAX_CODE),
+    (("delivery", "pickup_source"), lim.MAX_CODE),
+    (("delivery", "address", "country"), lim.MAX_COUNTRY),
+    (("delivery", "address", "postcode"), lim.MAX_POSTCODE),
+    (("lines", "*", "id"), lim.MAX_CODE),
+    (("lines", "*", "sku"), lim.MAX_CODE),
+    (("lines", "*", "bundle"), lim.MAX_CODE),
+    (("lines", "*", "preshipped_source"), lim.MAX_CODE),
+]
+ORDER_NUMBERS = [("delivery", "address", "lat"), ("delivery", "address", "lon"), ("lines", "*", "unit_price")]
 
 
-def _text(**kw: Any) -> fields.String:
-    return fields.String(error_messages={**MESSAGES, "invalid": "must be a string"}, **kw)
+def _text(limit: int, **kw: Any) -> fields.String:
+    return fields.String(validate=lim.Text(limit), error_messages={**MESSAGES, "invalid": "must be a string"}, **kw)
 
 
-def _choice(*choices: str, **kw: Any) -> fields.String:
-    return _text(validate=validate.OneOf(choices, error=f"must be one of {', '.join(choices)}"), **kw)
-
-
-def _int(minimum: int | None = None, message: str = "must be an integer", **kw: Any) -> fields.Integer:
-    rng = validate.Range(min=minimum, error=message) if minimum is not None else None
-    return fields.Integer(strict=True, validate=rng, error_messages={**MESSAGES, "invalid": message}, **kw)
+def _int(low: int, high: int, message: str, **kw: Any) -> fields.Integer:
+    return lim.Count(
+        strict=True,
+        validate=validate.Range(min=low, max=high, error=message),
+        error_messages={**MESSAGES, "invalid": message},
+        **kw,
+    )
 
 
 def _bool(**kw: Any) -> fields.Boolean:
@@ -42,8 +63,14 @@ def _bool(**kw: Any) -> fields.Boolean:
 class IntakeOrderSchema(OrderSchema):
     """The engine's order, plus what the OMS records: order type and the order it replaces."""
 
-    type = _choice("normal", "exchange", "reshipment", load_default="normal")
-    original_order_id = _text(load_default=None, allow_none=True)
+    type = fields.String(
+        validate=validate.OneOf(
+            ("normal", "exchange", "reshipment"), error="must be one of normal, exchange, reshipment"
+        ),
+        error_messages={**MESSAGES, "invalid": "must be a string"},
+        load_default="normal",
+    )
+    original_order_id = _text(lim.MAX_CODE, load_default=None, allow_none=True)
 
     @validates_schema
     def check_type(self, data: dict, **_: Any) -> None:
@@ -56,116 +83,104 @@ class IntakeOrderSchema(OrderSchema):
         return Order(**{**data, "lines": tuple(data["lines"])}), extra
 
 
-class ProductSchema(Schema):
-    """The engine's product, plus the OMS's product types and ``price_adjustable``."""
-
-    class Meta:
-        unknown = RAISE
-
-    sku = _text(required=True, validate=validate.Length(min=1, error="must not be empty"))
-    type = _choice("physical", "virtual", "service", "shipping", load_default="physical")
-    manage_stock = _bool(load_default=True)
-    backorders = _bool(load_default=False)
-    price_adjustable = _bool(load_default=False)
-    tags = fields.List(_text(), load_default=list, error_messages={**MESSAGES, "invalid": "must be a list"})
-    attributes = fields.Dict(keys=fields.String(), load_default=dict)
-
-    @post_load
-    def make(self, data: dict, **_: Any) -> dict[str, Any]:
-        return {**data, "tags": sorted(set(data["tags"]))}
-
-
-class ChannelSourceSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    source = _text(required=True, validate=validate.Length(min=1, error="must not be empty"))
-    priority = _int(load_default=None, allow_none=True)
-
-
-class ChannelSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    code = _text(required=True, validate=validate.Length(min=1, error="must not be empty"))
-    name = _text(load_default="")
-    sources = fields.Raw(load_default="*")
-    backorders = _bool(load_default=None, allow_none=True)
-    sourcing_mode = _choice("direct", "batch", load_default="direct")
-    strategy = _choice("optimal", "priority", "distance", load_default="optimal")
-    backorder_exception_days = _int(0, "must be a non-negative integer", load_default=7, allow_none=True)
-    low_stock_threshold = _int(0, "must be a non-negative integer", load_default=None, allow_none=True)
-
-    @validates_schema
-    def check_sources(self, data: dict, **_: Any) -> None:
-        links = data.get("sources", "*")
-        if links == "*":
-            return
-        if not isinstance(links, list):
-            raise ValidationError({"sources": ['must be "*" or a list of source codes or {source, priority}']})
-        errors: dict[int, Any] = {}
-        for i, link in enumerate(links):
-            if isinstance(link, str):
-                continue
-            found = (
-                ChannelSourceSchema().validate(link)
-                if isinstance(link, dict)
-                else {"_schema": ["must be a code or an object"]}
-            )
-            if found:
-                errors[i] = found
-        if errors:
-            raise ValidationError({"sources": errors})
-
-
 class StockItemSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    source = _text(load_default=None)
-    sku = _text(required=True, validate=validate.Length(min=1, error="must not be empty"))
-    quantity = _int(load_default=0)
+    source = _text(lim.MAX_CODE, load_default=None)
+    sku = _text(lim.MAX_CODE, required=True)
+    quantity = _int(
+        -lim.MAX_STOCK_QUANTITY,
+        lim.MAX_STOCK_QUANTITY,
+        f"must be an integer between -{lim.MAX_STOCK_QUANTITY:,} and {lim.MAX_STOCK_QUANTITY:,}",
+        load_default=0,
+    )
     unlimited = _bool(load_default=None, allow_none=True)
-    safety_stock = _int(0, "must be a non-negative integer", load_default=None, allow_none=True)
+    safety_stock = _int(
+        0,
+        lim.MAX_STOCK_QUANTITY,
+        f"must be an integer between 0 and {lim.MAX_STOCK_QUANTITY:,}",
+        load_default=None,
+        allow_none=True,
+    )
 
 
 class StockMessageSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    mode = _choice(*STOCK_MODES, required=True)
-    source = _text(load_default=None, allow_none=True)
-    reference = _text(load_default=None, allow_none=True)
+    mode = fields.String(
+        required=True,
+        validate=validate.OneOf(STOCK_MODES, error=f"must be one of {', '.join(STOCK_MODES)}"),
+        error_messages={**MESSAGES, "invalid": "must be a string"},
+    )
+    source = _text(lim.MAX_CODE, load_default=None, allow_none=True)
+    reference = _text(lim.MAX_REFERENCE, load_default=None, allow_none=True)
     items = fields.List(
         fields.Nested(StockItemSchema), required=True, error_messages={**MESSAGES, "invalid": "must be a list"}
     )
-
-    @validates_schema
-    def check_size(self, data: dict, **_: Any) -> None:
-        items = data.get("items", [])
-        if len(items) > MAX_STOCK_ITEMS:
-            raise ValidationError(
-                {"items": [f"holds {len(items)} items; a message may hold at most {MAX_STOCK_ITEMS}"]}
-            )
 
 
 _INTAKE = IntakeOrderSchema()  # built once: marshmallow copies every nested field on construction
 
 
 def load_intake_order(doc: Any) -> tuple[Order, dict[str, Any]]:
-    return _load(_INTAKE, doc)
+    """The order, or ``InvalidInput`` with every problem: the engine's checks and the OMS's bounds."""
+    if not isinstance(doc, dict):
+        raise InvalidInput([FieldError("", "must be a JSON object")])
+    found = _merged(_order_bounds(doc), [])
+    try:
+        loaded = _load(_INTAKE, doc)
+    except InvalidInput as err:
+        raise InvalidInput(_merged(found, err.errors)) from None
+    if found:
+        raise InvalidInput(found)
+    return loaded
+
+
+def _order_bounds(doc: dict[str, Any]) -> list[FieldError]:
+    errors = lim.document_problems(doc)
+    for keys, limit in ORDER_TEXTS:
+        for path, value in _values(doc, keys):
+            lim.check_text(errors, path, value, limit)
+    errors += lim.number_problems(doc, ORDER_NUMBERS)
+    lines = doc.get("lines")
+    if isinstance(lines, list):
+        if len(lines) > lim.MAX_LINES:
+            errors.append(FieldError("lines", f"holds {len(lines)} lines; an order may hold at most {lim.MAX_LINES:,}"))
+        for path, value in _values(doc, ("lines", "*", "quantity")):
+            if isinstance(value, bool):
+                errors.append(FieldError(path, "must be a positive integer"))
+            elif isinstance(value, int) and value > lim.MAX_LINE_QUANTITY:
+                errors.append(FieldError(path, f"must be at most {lim.MAX_LINE_QUANTITY:,}"))
+    return errors
+
+
+def _values(doc: Any, keys: tuple[str, ...], path: str = "") -> list[tuple[str, Any]]:
+    """(path, value) of every value at ``keys`` in ``doc`` ("*" walks a list)."""
+    if not keys:
+        return [(path, doc)]
+    head, rest = keys[0], keys[1:]
+    if head == "*":
+        items = doc if isinstance(doc, list) else []
+        return [found for i, item in enumerate(items) for found in _values(item, rest, f"{path}[{i}]")]
+    if not isinstance(doc, dict) or head not in doc:
+        return []
+    return _values(doc[head], rest, f"{path}.{head}" if path else head)
 
 
 def load_stock_message(doc: Any) -> dict[str, Any]:
-    if isinstance(doc, dict) and isinstance(doc.get("items"), list) and len(doc["items"]) > MAX_STOCK_ITEMS:
+    if not isinstance(doc, dict):
+        raise InvalidInput([FieldError("", "must be a JSON object")])
+    if isinstance(doc.get("items"), list) and len(doc["items"]) > MAX_STOCK_ITEMS:
         raise InvalidInput(
             [FieldError("items", f"holds {len(doc['items'])} items; a message may hold at most {MAX_STOCK_ITEMS}")]
         )
-    extra = _item_errors(doc)
+    extra = _merged(lim.document_problems(doc), _item_errors(doc))
     try:
         message = _load(StockMessageSchema(), doc)
     except InvalidInput as err:
-        raise InvalidInput(_merged(err.errors, extra)) from None
+        raise InvalidInput(_merged(extra, err.errors)) from None
     if extra:
         raise InvalidInput(extra)
     for item in message["items"]:
@@ -189,26 +204,18 @@ def _item_errors(doc: dict[str, Any]) -> list[FieldError]:
         if doc.get("mode") != "ADJUST" and isinstance(quantity, int) and quantity < 0:
             errors.append(FieldError(f"items[{i}].quantity", "must not be negative in a snapshot"))
         key = (source, item.get("sku"))
-        if key in seen:
+        if isinstance(source, str) and isinstance(item.get("sku"), str) and key in seen:
             errors.append(FieldError(f"items[{i}].sku", f"listed twice for source {source!r}"))
         seen.add(key)
     return errors
 
 
 def _merged(first: list[FieldError], second: list[FieldError]) -> list[FieldError]:
-    return sorted({(e.path, e.message): e for e in first + second}.values(), key=lambda e: e.path)
-
-
-def load_channels(docs: Any) -> list[dict[str, Any]]:
-    if not isinstance(docs, list):
-        raise InvalidInput([FieldError("channels", "must be a list")])
-    return _load(ChannelSchema(many=True), docs, "channels")
-
-
-def load_products(docs: Any) -> list[dict[str, Any]]:
-    if not isinstance(docs, list):
-        raise InvalidInput([FieldError("products", "must be a list")])
-    return _load(ProductSchema(many=True), docs, "products")
+    """Both lists, one problem per path (the first list's wins), in path order."""
+    by_path: dict[str, FieldError] = {}
+    for error in first + second:
+        by_path.setdefault(error.path, error)
+    return sorted(by_path.values(), key=lambda e: e.path)
 
 
 def _load(schema: Schema, doc: Any, root: str = "") -> Any:

@@ -13,14 +13,16 @@ from contextlib import contextmanager
 from typing import Any
 
 import click
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import DataError, DBAPIError
 
 from api.cli.inputs import fail
 from oms.adapters.migrate import is_current
 from oms.errors import Conflict, InvalidInput, NotFound, OmsError, Refused
+from oms.limits import MAX_ROW_ID
 from oms.service.app import Oms
 
 REFUSED = 1
+REQUEST_ID = click.IntRange(1, MAX_ROW_ID)  # a shipment request id: what the database's id column can hold
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON on stdout.")
 channel_option = click.option(
@@ -36,8 +38,8 @@ def open_oms(check_schema: bool = True) -> Oms:
     if check_schema:
         try:
             current = is_current(app.db)
-        except OperationalError as err:
-            fail(f"{app.db.url.render_as_string()}: cannot connect: {str(err.orig).strip()}")
+        except DBAPIError as err:  # no server, or a file that is not a database
+            fail(f"{app.db.url.render_as_string()}: cannot open: {_first_line(err)}")
         if not current:
             fail(f"{app.db.url.render_as_string()}: database schema is not up to date: run `oms db upgrade`")
     return app
@@ -57,8 +59,18 @@ def reported(where: str = "") -> Iterator[None]:
         fail(prefix + str(err), REFUSED)
     except OmsError as err:
         fail(prefix + str(err), REFUSED)
-    except (OperationalError, ProgrammingError) as err:
-        fail(prefix + f"database error: {str(err.orig).strip().splitlines()[0]}", REFUSED)
+    except UnicodeEncodeError:  # a lone surrogate in a command-line argument, on its way to the database
+        fail(prefix + "text must be valid Unicode (it holds a lone surrogate)")
+    except DataError as err:  # a value past the schema's bounds: the last line of defence, still one line
+        fail(prefix + f"the database cannot store a value: {_first_line(err)}")
+    except DBAPIError as err:
+        if "not a database" in str(err.orig):
+            fail(prefix + f"not a database: {_first_line(err)}")
+        fail(prefix + f"database error: {_first_line(err)}", REFUSED)
+
+
+def _first_line(err: DBAPIError) -> str:
+    return (str(err.orig).strip().splitlines() or ["unknown error"])[0]
 
 
 def describe_errors(err: InvalidInput, shown: int = 5) -> str:

@@ -7,6 +7,7 @@ import json
 import click
 
 from api.cli.backend import (
+    REFUSED,
     channel_option,
     describe_errors,
     emit,
@@ -15,10 +16,10 @@ from api.cli.backend import (
     parse_line_quantities,
     reported,
 )
-from api.cli.inputs import display_name, fail, parse_json, read_text
+from api.cli.inputs import BAD_INPUT, display_name, fail, parse_json, read_text
 from api.cli.oms_show import print_order
+from oms.domain.cancellation import CANCEL_REASONS
 from oms.errors import InvalidInput
-from oms.schemas import load_intake_order
 from oms.service import orders as service
 from oms.service.views import order_view
 
@@ -35,12 +36,17 @@ def place(file: str, as_json: bool) -> None:
     """Place one order (a JSON object) or many (JSON lines); every payload is checked before any is placed."""
     name = display_name(file)
     docs = _documents(read_text(file), name)
-    for where, doc in docs:
-        try:
-            load_intake_order(doc)
-        except InvalidInput as err:
-            fail(f"{where}: " + describe_errors(err))
     app = open_oms()
+    with reported(name):
+        problems = service.check_orders(app, [doc for _, doc in docs])
+    if problems:
+        position, problem = problems[0]
+        more = f"; and {len(problems) - 1} more order(s) with problems" if len(problems) > 1 else ""
+        text = describe_errors(problem) if isinstance(problem, InvalidInput) else str(problem)
+        fail(
+            f"{docs[position][0]}: {text}{more}; no order placed",
+            BAD_INPUT if isinstance(problem, InvalidInput) else REFUSED,
+        )
     for where, doc in docs:
         with reported(where):
             placed = service.place_order(app, doc, actor="cli")
@@ -92,7 +98,9 @@ def show(order_id: str, channel: str | None, as_json: bool) -> None:
 @orders.command("cancel")
 @click.argument("order_id")
 @click.option("--line", "lines", multiple=True, metavar="LINE[:QTY]", help="Cancel only these lines (repeatable).")
-@click.option("--reason", default="CUSTOMERREQ", show_default=True)
+@click.option(
+    "--reason", default="CUSTOMERREQ", show_default=True, help="Reason code: " + ", ".join(CANCEL_REASONS) + "."
+)
 @channel_option
 @json_option
 def cancel(order_id: str, lines: tuple[str, ...], reason: str, channel: str | None, as_json: bool) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import click
 
-from api.cli.backend import emit, json_option, open_oms, parse_line_quantities, reported
+from api.cli.backend import REQUEST_ID, emit, json_option, open_oms, parse_line_quantities, reported
 from oms.service import fulfillment
 from oms.service.fulfillment import StepDone
 from oms.service.views import requests_view
@@ -58,7 +58,7 @@ def _report(done: StepDone, as_json: bool) -> None:
 
 def _simple(name: str, step: Callable[..., StepDone], help_text: str) -> None:
     @requests.command(name, help=help_text)
-    @click.argument("request_id", type=int)
+    @click.argument("request_id", type=REQUEST_ID)
     @json_option
     def command(request_id: int, as_json: bool) -> None:
         app = open_oms()
@@ -75,7 +75,7 @@ _simple("collect", fulfillment.collect, "The customer collected an in-store pick
 
 
 @requests.command("ship")
-@click.argument("request_id", type=int)
+@click.argument("request_id", type=REQUEST_ID)
 @click.option("--carrier", required=True)
 @click.option("--tracking", required=True, help="Tracking number.")
 @json_option
@@ -88,7 +88,7 @@ def ship(request_id: int, carrier: str, tracking: str, as_json: bool) -> None:
 
 
 @requests.command("decline")
-@click.argument("request_id", type=int)
+@click.argument("request_id", type=REQUEST_ID)
 @click.option("--line", "lines", multiple=True, metavar="LINE[:QTY]", help="Decline only these lines (repeatable).")
 @click.option("--note", default=None, help="Why (kept in the history).")
 @json_option

@@ -32,10 +32,13 @@ def update(file: str, as_json: bool) -> None:
         "unchanged": result.unchanged,
         "orders_resourced": result.resourced,
         "warnings": result.warnings,
+        "replayed": result.replayed,
     }
     if as_json:
         emit(summary)
         return
+    if result.replayed:
+        click.echo(f"already applied (reference {doc['reference']}): nothing changed now")
     click.echo(
         f"{result.changed} row(s) changed, {result.unchanged} unchanged, {result.resourced} order(s) sourced again"
     )

@@ -136,6 +136,7 @@ class CatalogRepository:
                 row.strategy,
                 row.backorder_exception_days,
                 row.low_stock_threshold,
+                row.max_line_quantity,
                 ruleset,
                 tuple(links.get(row.code, ())),
             )

@@ -6,8 +6,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 
 from oms.adapters.database import Database
+from oms.errors import FieldError, InvalidInput
 
 
 def alembic_config(db: Database) -> Config:
@@ -21,6 +23,12 @@ def upgrade(db: Database, revision: str = "head") -> tuple[str | None, str | Non
     """Bring the schema to ``revision``; returns (revision before, revision after)."""
     before = current_revision(db)
     config = alembic_config(db)
+    try:
+        if not revision.startswith("+") or not revision[1:].isdigit():  # "+1": one step up, relative
+            ScriptDirectory.from_config(config).get_revisions(revision)
+    except (CommandError, AssertionError, ValueError, KeyError):
+        known = ", ".join(sorted(r.revision for r in ScriptDirectory.from_config(config).walk_revisions()))
+        raise InvalidInput([FieldError("revision", f"unknown revision {revision!r} (known: {known}, head)")]) from None
     with db.engine.connect() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)

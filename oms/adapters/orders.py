@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from oms.adapters import tables as t
 from oms.domain.order import Order
 from oms.domain.statuses import WAITING_REASONS, LineStatus
-from oms.errors import NotFound
+from oms.errors import FieldError, InvalidInput, NotFound
+from oms.limits import MAX_CODE, MAX_ROW_ID, check_text
 
 
 class OrderRepository:
@@ -31,6 +32,11 @@ class OrderRepository:
 
     def find(self, number: str, channel: str | None = None, lock: bool = False) -> Order | None:
         """The order with this id (in ``channel`` when given; the id must then be unique across channels)."""
+        errors: list[FieldError] = []
+        check_text(errors, "order_id", number, MAX_CODE)
+        check_text(errors, "channel", channel, MAX_CODE)
+        if errors:  # no such order can exist, and PostgreSQL would refuse to even compare a NUL
+            raise InvalidInput(errors)
         stmt = select(Order).where(t.orders.c.number == number)
         if channel is not None:
             stmt = stmt.where(t.orders.c.channel == channel)
@@ -51,7 +57,20 @@ class OrderRepository:
             raise NotFound(f"no order {number!r}{where}")
         return order
 
+    def payload_hashes(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """The payload hash of every order already placed among (channel, id) ``keys``."""
+        o = t.orders.c
+        found: dict[tuple[str, str], str] = {}
+        numbers = sorted({number for _, number in keys})
+        for start in range(0, len(numbers), 500):
+            chunk = numbers[start : start + 500]
+            for row in self.session.execute(select(o.channel, o.number, o.payload_hash).where(o.number.in_(chunk))):
+                found[(row.channel, row.number)] = row.payload_hash
+        return found
+
     def by_request(self, request_id: int, lock: bool = False) -> Order:
+        if not 1 <= request_id <= MAX_ROW_ID:
+            raise InvalidInput([FieldError("request_id", f"must be an integer between 1 and {MAX_ROW_ID:,}")])
         order_id = self.session.scalar(
             select(t.shipment_requests.c.order_id).where(t.shipment_requests.c.id == request_id)
         )

@@ -50,8 +50,12 @@ _MOVE = (
 )
 # Lowering what is available only if it is still there afterwards: the no-oversell guard.
 _CHECKED_MOVE = _MOVE.where(
-    or_(s.unlimited, s.on_hand + bindparam("m_on_hand") - s.safety_stock - s.reserved - bindparam("m_reserved") >= 0)
+    s.on_hand + bindparam("m_on_hand") >= 0,
+    or_(s.unlimited, s.on_hand + bindparam("m_on_hand") - s.safety_stock - s.reserved - bindparam("m_reserved") >= 0),
 )
+# Taking units off the shelf (a shipment, a collection, a pre-shipped line): only while the shelf holds them.
+_FLOORED_MOVE = _MOVE.where(s.on_hand + bindparam("m_on_hand") >= 0)
+_ROW = select(*_RETURNED).where(s.source == bindparam("m_source"), s.sku == bindparam("m_sku"))
 _ROWS = select(s.source, s.sku, *_RETURNED).where(s.sku.in_(bindparam("skus", expanding=True)))
 _LOCKED_ROWS = _ROWS.order_by(s.source, s.sku).with_for_update()
 
@@ -91,10 +95,11 @@ class StockRepository:
             "m_reserved": change.reserved,
             "m_at": now,
         }
-        row = self.session.execute(_CHECKED_MOVE if change.checked and lowers else _MOVE, params).first()
+        row = self.session.execute(_statement(change, lowers), params).first()
         if row is None:
-            if change.checked and lowers:
-                raise StockConflict(f"{change.sku} at {change.source}: stock taken by another order")
+            if change.on_hand < 0 or (change.checked and lowers):
+                self._floored(change, lowers, reference, now)
+                return
             if not change.create:
                 return
             row = (change.on_hand, change.reserved, 0, False)
@@ -109,6 +114,30 @@ class StockRepository:
                     updated_at=now,
                 )
             )
+        self.record(
+            change.source, change.sku, change.on_hand, change.reserved, tuple(row), change.cause, reference, now
+        )
+
+    def _floored(self, change: Change, lowers: bool, reference: str, now: datetime) -> None:
+        """The move did not fit: another order took the stock (a conflict), or on hand stops at zero.
+
+        Units can leave a shelf the OMS thought empty (a shipment the stock
+        feed had not counted, an unlimited row): on hand then stops at zero and
+        the history says by how much it really moved.
+        """
+        key = {"m_source": change.source, "m_sku": change.sku}
+        current = self.session.execute(_ROW.with_for_update() if self.lock_rows else _ROW, key).first()
+        taken = current is None or (
+            not current.unlimited
+            and current.on_hand - current.safety_stock - current.reserved + change.on_hand - change.reserved < 0
+        )
+        if change.checked and lowers and taken:
+            raise StockConflict(f"{change.sku} at {change.source}: stock taken by another order")
+        if current is None:
+            return  # no row: the OMS never counted this stock
+        change.on_hand = max(change.on_hand, -current.on_hand)
+        params = {**key, "m_on_hand": change.on_hand, "m_reserved": change.reserved, "m_at": now}
+        row = self.session.execute(_MOVE, params).one()
         self.record(
             change.source, change.sku, change.on_hand, change.reserved, tuple(row), change.cause, reference, now
         )
@@ -157,6 +186,12 @@ class StockRepository:
     def take_history(self) -> list[dict]:
         history, self.history = self.history, []
         return history
+
+
+def _statement(change: Change, lowers: bool):  # type: ignore[no-untyped-def]
+    if change.checked and lowers:
+        return _CHECKED_MOVE
+    return _FLOORED_MOVE if change.on_hand < 0 else _MOVE
 
 
 def _combine(moves: Iterable[StockMove]) -> dict[tuple[str, str], Change]:

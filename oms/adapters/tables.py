@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Column,
     DateTime,
     Float,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.sql import false
 from sqlalchemy.types import TypeDecorator
 
 metadata = MetaData(
@@ -27,6 +29,7 @@ metadata = MetaData(
         "uq": "uq_%(table_name)s_%(column_0_N_name)s",
         "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
         "pk": "pk_%(table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
     }
 )
 
@@ -101,6 +104,7 @@ channels = Table(
     Column("strategy", String(16), nullable=False),
     Column("backorder_exception_days", Integer),
     Column("low_stock_threshold", Integer),
+    Column("max_line_quantity", Integer, nullable=False, server_default="10000"),
     code("ruleset_name"),
     Column("ruleset_version", Integer),
 )
@@ -146,6 +150,20 @@ stock = Table(
     Column("unlimited", Boolean, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Index("ix_stock_sku", "sku"),
+    # The last line behind the service's rules: stock is never negative, whatever a bug or a hand-written UPDATE does.
+    CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
+    CheckConstraint("reserved >= 0", name="reserved_not_negative"),
+    CheckConstraint("safety_stock >= 0", name="safety_stock_not_negative"),
+)
+
+stock_messages = Table(
+    "stock_messages",
+    metadata,
+    Column("reference", String(120), primary_key=True),
+    Column("payload_hash", String(64), nullable=False),
+    Column("result", JSON, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
 )
 
 stock_history = Table(
@@ -242,6 +260,7 @@ line_parts = Table(
     code("reserved_at"),
     Column("since", UtcDateTime, nullable=False),
     Column("exception", Boolean, nullable=False),
+    Column("shortfall", Boolean, nullable=False, server_default=false()),
     Index("ix_line_parts_sku_status", "sku", "status"),
 )
 

@@ -18,6 +18,8 @@ from oms.domain.statuses import LineStatus, Method, Reason, RequestStatus
 from oms.errors import FieldError, InvalidInput, Refused
 
 L = LineStatus
+# Why an operator or a customer cancels (MOM's codes); the OMS sets the others itself (ASSOCIATEDITEMCANCELLED...).
+CANCEL_REASONS = ("CUSTOMERREQ", "EEREQ", "CANCELLEDBYPAYMENTANDRISK", "CARDEXPIRED", "OUTOFSTOCK")
 
 
 def cancel(order: Order, lines: dict[str, int | None] | None, reason: str, ctx: Context) -> int:

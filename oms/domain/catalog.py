@@ -23,6 +23,7 @@ class Channel:
     strategy: str = "optimal"
     backorder_exception_days: int | None = 7
     low_stock_threshold: int | None = None
+    max_line_quantity: int = 10_000  # units one order line may ask for on this channel
     ruleset: tuple[str, int] | None = None  # (name, version) active
     links: tuple[tuple[str, int], ...] = ()  # (source code, priority)
 

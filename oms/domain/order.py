@@ -165,12 +165,18 @@ class Order:
         moving.reason = reason
         for name, value in changes.items():
             setattr(moving, name, value)
+        if moving.reserved_at is None:
+            moving.shortfall = False  # no reservation left for the stock to fall short of
         return moving
+
+    def set_apart(self, part: LinePart, quantity: int) -> LinePart:
+        """``quantity`` units of ``part`` in a part of their own (same status), to flag them apart from the rest."""
+        return part if quantity >= part.quantity else self._split(part, quantity)
 
     def _split(self, part: LinePart, quantity: int) -> LinePart:
         twin = LinePart(part.line_id, part.sku, quantity, part.since, part.status, part.reason)
         twin.source, twin.request, twin.handover, twin.via = part.source, part.request, part.handover, part.via
-        twin.reserved_at, twin.exception = part.reserved_at, part.exception
+        twin.reserved_at, twin.exception, twin.shortfall = part.reserved_at, part.exception, part.shortfall
         part.quantity -= quantity
         self.parts.append(twin)
         return twin

@@ -39,7 +39,8 @@ class LinePart:
         self.via: ShipmentRequest | None = None  # ship to store: the STS request that brought these units
         self.reserved_at: str | None = None  # the source whose stock these units hold reserved
         self.since = since
-        self.exception = False
+        self.exception = False  # waited for stock longer than the channel allows (a backorder exception)
+        self.shortfall = False  # holds a reservation the source's stock no longer covers (a stock shortfall)
 
     @property
     def is_final(self) -> bool:
@@ -61,6 +62,7 @@ class LinePart:
             id(self.via),
             self.reserved_at,
             self.exception,
+            self.shortfall,
         )
 
     def __repr__(self) -> str:

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from oms.adapters import tables as t
+from oms.catalog_schemas import NETWORK_KEYS, source_problems
 from oms.errors import FieldError, InvalidInput, NotFound
-from oms.schemas import load_channels, load_products
+from oms.limits import MAX_ACTOR, MAX_CODE, MAX_RULES_TEXT, document_problems, refuse_bad_texts
+from oms.schemas import load_channels, load_products, load_stock_rows
 from oms.service.app import Oms, transact
 from oms.service.inventory import StockResult, apply_items
 from oms.service.orders import resource_waiting
@@ -33,43 +35,41 @@ class NetworkLoaded:
 
 
 def load_network(app: Oms, doc: Any, actor: str = "operator") -> NetworkLoaded:
-    if not isinstance(doc, dict):
-        raise InvalidInput([FieldError("", "must be a JSON object")])
-    errors: list[FieldError] = []
-    sources, stock_rows = _engine_part(doc, errors)
-    products = _collect(lambda: load_products(doc.get("products", [])), errors)
-    channels = _collect(lambda: load_channels(doc.get("channels", [])), errors)
-    ignored = sum(1 for row in doc.get("stock") or [] if isinstance(row, dict) and row.get("reserved"))
-    if errors:
-        raise InvalidInput(errors)
+    """Check the whole document, then load it in one transaction (nothing is loaded if anything is wrong)."""
+    sources, products, channels, stock_rows = _checked(doc)
+    ignored = sum(1 for row in stock_rows if row["reserved"])
 
     def work(uow: UnitOfWork) -> NetworkLoaded:
         cat = uow.catalog
         cat.upsert(t.sources, "code", [_source_row(s) for s in sources])
-        cat.upsert(t.products, "sku", [_product_row(p) for p in products or []])
-        known = {code: None for code in cat.source_codes()}
+        cat.upsert(t.products, "sku", [_product_row(p) for p in products])
+        known = set(cat.source_codes())
         priorities = {s.code: s.priority for s in sources}
-        link_errors = []
-        for i, ch in enumerate(channels or []):
+        errors = [
+            FieldError(f"stock[{i}].source", f"unknown source {row['source']!r}")
+            for i, row in enumerate(stock_rows)
+            if row["source"] not in known
+        ]
+        for i, ch in enumerate(channels):
             links = _links(ch["sources"], priorities, uow)
             unknown = [
                 FieldError(f"channels[{i}].sources", f"unknown source {c!r}") for c, _ in links if c not in known
             ]
-            link_errors += unknown
+            errors += unknown
             if not unknown:
                 cat.upsert(t.channels, "code", [_channel_row(ch)])
                 cat.link_sources(ch["code"], links)
-        if link_errors:
-            raise InvalidInput(link_errors)
-        result = NetworkLoaded(len(sources), len(products or []), len(channels or []))
+        if errors:
+            raise InvalidInput(errors)
+        result = NetworkLoaded(len(sources), len(products), len(channels))
         if ignored:
             result.stock.warnings.append(
                 f"'reserved' ignored in {ignored} stock row(s): the OMS keeps its own reservations"
             )
         by_source: dict[str, list[dict[str, Any]]] = {}
         for row in stock_rows:
-            by_source.setdefault(row.source, []).append(
-                {"sku": row.sku, "quantity": row.on_hand, "safety_stock": row.safety_stock, "unlimited": row.unlimited}
+            by_source.setdefault(row["source"], []).append(
+                {k: row[k] for k in ("sku", "safety_stock", "unlimited")} | {"quantity": row["on_hand"]}
             )
         for code in sorted(by_source):
             apply_items(uow, code, by_source[code], "DELTA", "network load", result.stock)
@@ -83,12 +83,40 @@ def load_network(app: Oms, doc: Any, actor: str = "operator") -> NetworkLoaded:
     return loaded
 
 
+def _checked(doc: Any) -> tuple[list, list, list, list]:
+    """Sources (the engine's), products, channels and stock rows, or every problem of the document at once."""
+    if not isinstance(doc, dict):
+        raise InvalidInput([FieldError("", "must be a JSON object")])
+    errors = [
+        FieldError(key, f"unknown field (a network file holds {', '.join(NETWORK_KEYS)})")
+        for key in doc
+        if key not in NETWORK_KEYS
+    ]
+    errors += document_problems(doc) + source_problems(doc.get("sources", []))
+    sources = _engine_sources(doc.get("sources", []), errors)
+    products = _collect(lambda: load_products(doc.get("products", [])), errors)
+    channels = _collect(lambda: load_channels(doc.get("channels", [])), errors)
+    stock_rows = _collect(lambda: load_stock_rows(doc.get("stock") or []), errors)
+    if errors:
+        unique: dict[str, FieldError] = {}
+        for error in errors:
+            unique.setdefault(error.path, error)
+        raise InvalidInput(list(unique.values()))
+    return sources, products, channels, stock_rows
+
+
 def set_ruleset(app: Oms, channel: str, name: str | None, text: str | None, actor: str = "operator") -> int | None:
     """Store ``text`` as the next version of ruleset ``name`` and make it the channel's active one.
 
     ``name=None`` leaves the channel without rules.  The text must compile;
     every version and every activation stays in the history.
     """
+    refuse_bad_texts(
+        ("channel", channel, MAX_CODE, True),
+        ("name", name, MAX_CODE, True),
+        ("text", text, MAX_RULES_TEXT, False),
+        ("actor", actor, MAX_ACTOR, False),
+    )
     if name is not None:
         app.rules.compile(text or "", name)
 
@@ -106,25 +134,20 @@ def set_ruleset(app: Oms, channel: str, name: str | None, text: str | None, acto
     return transact(app, work)
 
 
-def _engine_part(doc: dict[str, Any], errors: list[FieldError]) -> tuple[list, list]:
-    stock = [
-        {k: v for k, v in row.items() if k != "reserved"} if isinstance(row, dict) else row
-        for row in (doc.get("stock") or [])
-    ]
+def _engine_sources(docs: Any, errors: list[FieldError]) -> list:
     try:
-        network = load_engine_network({"sources": doc.get("sources", []), "stock": stock})
+        return list(load_engine_network({"sources": docs}).sources)
     except InputError as err:
         errors.append(FieldError(err.path, err.message))
-        return [], []
-    return network.sources, network.stock
+        return []
 
 
-def _collect(load, errors: list[FieldError]):  # type: ignore[no-untyped-def]
+def _collect(load, errors: list[FieldError]) -> list:  # type: ignore[no-untyped-def]
     try:
         return load()
     except InvalidInput as err:
         errors.extend(err.errors)
-        return None
+        return []
 
 
 def _links(spec: Any, priorities: dict[str, int], uow: UnitOfWork) -> list[tuple[str, int]]:
@@ -173,5 +196,6 @@ def _channel_row(ch: dict[str, Any]) -> dict[str, Any]:
             "strategy",
             "backorder_exception_days",
             "low_stock_threshold",
+            "max_line_quantity",
         )
     }

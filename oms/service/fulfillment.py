@@ -13,6 +13,7 @@ from oms.domain import fulfillment
 from oms.domain.events import Context
 from oms.domain.order import Order
 from oms.domain.requests import ShipmentRequest
+from oms.limits import MAX_CARRIER, MAX_NOTE, MAX_TRACKING, refuse_bad_texts
 from oms.service.app import Oms, transact
 from oms.service.sourcing import source_waiting
 from oms.service.unit_of_work import UnitOfWork
@@ -56,7 +57,13 @@ def pack(app: Oms, request_id: int, actor: str = "source") -> StepDone:
 
 
 def ship(app: Oms, request_id: int, carrier: str, tracking: str, actor: str = "source") -> StepDone:
+    check_package(carrier, tracking)
     return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.ship(o, r, carrier, tracking, ctx))
+
+
+def check_package(carrier: str, tracking: str) -> None:
+    """A carrier and a tracking number the request's columns can keep (the domain checks they are given)."""
+    refuse_bad_texts(("carrier", carrier, MAX_CARRIER, True), ("tracking", tracking, MAX_TRACKING, True))
 
 
 def receive(app: Oms, request_id: int, actor: str = "store") -> StepDone:
@@ -74,6 +81,8 @@ def decline(
     note: str | None = None,
     actor: str = "source",
 ) -> StepDone:
+    refuse_bad_texts(("note", note, MAX_NOTE, False))
+
     def apply(uow: UnitOfWork, order: Order, req: ShipmentRequest, ctx: Context) -> None:
         resourced = fulfillment.decline(order, req, lines, note, ctx)
         source_waiting(app, uow, order, ctx, resourced)

@@ -13,10 +13,11 @@ from typing import Any
 
 from oms.domain import cancellation
 from oms.domain.allocation import flag_backorder_exceptions, record_preshipped
+from oms.domain.cancellation import CANCEL_REASONS
 from oms.domain.catalog import CatalogSnapshot
 from oms.domain.order import Order, OrderLine
 from oms.domain.statuses import OrderStatus, Reason
-from oms.errors import Conflict, FieldError, InvalidInput, Refused
+from oms.errors import Conflict, FieldError, InvalidInput, OmsError, Refused
 from oms.schemas import load_intake_order
 from oms.service.app import Oms, transact
 from oms.service.sourcing import source_waiting
@@ -36,7 +37,7 @@ class Placed:
 def place_order(app: Oms, doc: Any, actor: str = "intake") -> Placed:
     """Validate (every error at once), record, and source directly unless the channel batches."""
     engine_order, extra = load_intake_order(doc)
-    digest = hashlib.sha256(json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    digest = payload_digest(doc)
     attempts = 0
 
     def work(uow: UnitOfWork) -> Placed:
@@ -47,9 +48,7 @@ def place_order(app: Oms, doc: Any, actor: str = "intake") -> Placed:
         existing = uow.orders.find(engine_order.id, engine_order.channel) if attempts > 1 else None
         if existing is not None:
             if existing.payload_hash != digest:
-                raise Conflict(
-                    f"order {engine_order.id!r} in channel {engine_order.channel!r} exists with a different payload"
-                )
+                raise Conflict(_conflict(engine_order))
             return Placed(existing.channel, existing.number, existing.status, existing.reason, False)
         snapshot = uow.catalog.snapshot()
         original = extra["original_order_id"]
@@ -68,6 +67,61 @@ def place_order(app: Oms, doc: Any, actor: str = "intake") -> Placed:
         return Placed(order.channel, order.number, order.status, order.reason, True)
 
     return transact(app, work)
+
+
+def payload_digest(doc: Any) -> str:
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def check_orders(app: Oms, docs: list[Any]) -> list[tuple[int, OmsError]]:
+    """Every problem of a batch of orders, before any is placed: (position, problem), in batch order.
+
+    Each payload is checked whole, then against the others (an id given twice
+    with different payloads), the catalog (channels, pickup stores, the
+    channel's limit per line) and the orders already placed (an id taken by
+    another payload).  The same payload twice is fine: placing is idempotent.
+    """
+    problems: list[tuple[int, OmsError]] = []
+    batch: list[tuple[int, EngineOrder, dict[str, Any], str]] = []
+    first: dict[tuple[str, str], tuple[int, str]] = {}
+    for i, doc in enumerate(docs):
+        try:
+            order, extra = load_intake_order(doc)
+        except InvalidInput as err:
+            problems.append((i, err))
+            continue
+        digest = payload_digest(doc)
+        seen = first.setdefault((order.channel, order.id), (i, digest))
+        if seen[1] != digest:
+            where = f"order {order.id!r} comes first at position {seen[0] + 1} of the batch with a different payload"
+            problems.append((i, InvalidInput([FieldError("id", where)])))
+        elif seen[0] == i:
+            batch.append((i, order, extra, digest))
+
+    def read(uow: UnitOfWork) -> None:
+        snapshot = uow.catalog.snapshot()
+        placed = uow.orders.payload_hashes([(o.channel, o.id) for _, o, _, _ in batch])
+        in_batch = set(first)
+        for i, order, extra, digest in batch:
+            if placed.get((order.channel, order.id), digest) != digest:
+                problems.append((i, Conflict(_conflict(order))))
+            original = extra["original_order_id"]
+            known = (
+                original is None
+                or (order.channel, original) in in_batch
+                or uow.orders.find(original, order.channel) is not None
+            )
+            try:
+                _check_against_catalog(order, snapshot, None if known else original)
+            except InvalidInput as err:
+                problems.append((i, err))
+
+    transact(app, read, readonly=True)
+    return sorted(problems, key=lambda p: p[0])
+
+
+def _conflict(order: EngineOrder) -> str:
+    return f"order {order.id!r} in channel {order.channel!r} exists with a different payload"
 
 
 def _new_order(o: EngineOrder, extra: dict[str, Any], products: dict, digest: str, ctx) -> Order:  # type: ignore[no-untyped-def]
@@ -123,6 +177,9 @@ def _check_against_catalog(order: EngineOrder, snapshot: CatalogSnapshot, unknow
         elif "pickup" not in snapshot.sources[store].capabilities:  # type: ignore[index]
             errors.append(FieldError("delivery.pickup_source", f"source {store!r} does not offer pickup"))
     for i, line in enumerate(order.lines):
+        if channel is not None and line.quantity > channel.max_line_quantity:
+            limit = f"must be at most {channel.max_line_quantity:,} (channel {channel.code!r}'s limit per line)"
+            errors.append(FieldError(f"lines[{i}].quantity", limit))
         if line.preshipped_source is not None and line.preshipped_source not in snapshot.sources:
             errors.append(FieldError(f"lines[{i}].preshipped_source", f"unknown source {line.preshipped_source!r}"))
     if errors:
@@ -152,7 +209,12 @@ def cancel_order(
     reason: str = Reason.CUSTOMERREQ,
     actor: str = "operator",
 ) -> int:
-    """Cancel the whole order (``lines=None``) or some units of some lines; returns the units cancelled."""
+    """Cancel the whole order (``lines=None``) or some units of some lines; returns the units cancelled.
+
+    ``reason`` is one of ``CANCEL_REASONS``: a code other systems act on, never free text.
+    """
+    if reason not in CANCEL_REASONS:
+        raise InvalidInput([FieldError("reason", f"must be one of {', '.join(CANCEL_REASONS)}")])
 
     def work(uow: UnitOfWork) -> int:
         order = uow.orders.by_number(number, channel, lock=True)

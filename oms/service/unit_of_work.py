@@ -2,8 +2,9 @@
 
 On commit, the stock moves of every order touched are made to stick (or the
 whole transaction gives way with ``StockConflict``), then the aggregates are
-flushed and every event is written to the outbox, status changes also to the
-history: all in the same transaction as the change itself.
+flushed, the stock-shortfall flags of the rows that moved are brought in line
+with their stock, and every event is written to the outbox, status changes
+also to the history: all in the same transaction as the change itself.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from oms.adapters.orders import OrderRepository
 from oms.adapters.stock import StockRepository
 from oms.domain.catalog import CatalogSnapshot, sellable
 from oms.domain.events import Context, Event, StatusChange, StockEvent
+from oms.limits import MAX_ACTOR, refuse_bad_texts
+from oms.service.shortfall import reconcile
 
 Clock = Callable[[], datetime]
 
@@ -32,6 +35,7 @@ class UnitOfWork:
         self.readonly = readonly
         self.pessimistic = pessimistic
         self.events: list[Event] = []
+        self.notes: list[str] = []  # warnings for the caller (stock shortfalls flagged by this transaction)
 
     def __enter__(self) -> UnitOfWork:
         self.session = self.db.session(self.readonly)
@@ -46,17 +50,24 @@ class UnitOfWork:
         self.session.close()
 
     def context(self, actor: str) -> Context:
+        refuse_bad_texts(("actor", actor, MAX_ACTOR, False))
         return Context(actor, self.now)
 
-    def commit(self) -> None:
+    def commit(self, last: Callable[[], None] | None = None) -> None:
+        """Make everything stick; ``last`` writes what must see the whole transaction (say, its warnings)."""
         for order in self.orders.seen:
             order.compact()
             self.stock.apply(order.moves, f"order {order.channel}/{order.number}", self.now)
             order.moves.clear()
         self.session.flush()
         if self.stock.before:
+            skus = sorted({sku for _, sku in self.stock.before})
+            self.notes += reconcile(self, self.stock.before, self.stock.current(skus))
+            self.session.flush()
             self.events.extend(self._stock_events())
         self._write_records()
+        if last is not None:
+            last()
         self.session.commit()
 
     def _write_records(self) -> None:

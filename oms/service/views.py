@@ -13,6 +13,8 @@ from oms.domain.order import Order
 from oms.domain.parts import LinePart
 from oms.domain.requests import ShipmentRequest
 from oms.domain.statuses import LINE_TRANSITIONS, LineStatus, Method, Reason
+from oms.errors import FieldError, InvalidInput
+from oms.limits import MAX_CODE, check_text
 from oms.service.app import Oms, transact
 from oms.service.unit_of_work import UnitOfWork
 
@@ -108,7 +110,16 @@ def requests_view(app: Oms, source: str | None = None, status: str | None = None
     return transact(app, read, readonly=True)
 
 
+def _check_sku(sku: str | None) -> None:
+    errors: list[FieldError] = []
+    check_text(errors, "sku", sku, MAX_CODE)
+    if errors:
+        raise InvalidInput(errors)
+
+
 def stock_view(app: Oms, sku: str | None = None) -> dict[str, Any]:
+    _check_sku(sku)
+
     def read(uow: UnitOfWork) -> dict[str, Any]:
         s = t.stock.c
         stmt = select(t.stock).order_by(s.sku, s.source)
@@ -147,6 +158,8 @@ def stock_view(app: Oms, sku: str | None = None) -> dict[str, Any]:
 
 
 def stock_history_view(app: Oms, sku: str, limit: int = 50) -> list[dict[str, Any]]:
+    _check_sku(sku)
+
     def read(uow: UnitOfWork) -> list[dict[str, Any]]:
         h = t.stock_history.c
         rows = uow.session.execute(select(t.stock_history).where(h.sku == sku).order_by(h.id.desc()).limit(limit))
@@ -185,6 +198,7 @@ def _line(order: Order, line: Any) -> dict[str, Any]:
         "units": units,
         "declined_by": list(line.declined_sources),
         "backorder_exception": any(p.exception for p in parts),
+        "stock_shortfall": sum(p.quantity for p in parts if p.shortfall and not p.is_final),
     }
 
 

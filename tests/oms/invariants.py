@@ -1,5 +1,7 @@
 """One checker for everything that must hold after any command, read straight from the database.
 
+- stock is never negative (on hand, reserved, safety stock; now and in every history row);
+- the units flagged as a stock shortfall at a row are exactly what its on-hand falls short of its reservations;
 - reserved stock equals the open allocations (units holding a reservation);
 - nothing was allocated beyond what was available (each reservation left the row non-negative);
 - every unit of every line is in exactly one part, and replaying the line history gives the parts;
@@ -22,6 +24,8 @@ from oms.service.app import Oms
 def check_invariants(app: Oms) -> None:
     with app.uow(readonly=True) as uow:
         s = uow.session
+        _stock_never_negative(s)
+        _shortfall_flags_match_the_stock(s)
         _reserved_equals_open_allocations(s)
         _reservations_never_beyond_available(s)
         orders = list(s.scalars(select(Order)))
@@ -33,6 +37,28 @@ def check_invariants(app: Oms) -> None:
             _status_agrees_with_parts(order)
             _history_replays_to_now(order, history[order.id])
         _every_change_has_an_event(s)
+
+
+def _stock_never_negative(s) -> None:  # type: ignore[no-untyped-def]
+    for row in s.execute(select(t.stock)):
+        assert min(row.on_hand, row.reserved, row.safety_stock) >= 0, f"negative stock: {row}"
+    h = t.stock_history.c
+    low = s.scalar(select(func.min(h.on_hand)))
+    assert low is None or low >= 0, f"the stock history went down to {low} on hand"
+
+
+def _shortfall_flags_match_the_stock(s) -> None:  # type: ignore[no-untyped-def]
+    p = t.line_parts.c
+    flagged: Counter = Counter()
+    for row in s.execute(select(p.reserved_at, p.sku, p.quantity, p.status).where(p.shortfall)):
+        assert row.reserved_at is not None and row.status not in FINAL_LINE_STATUSES, f"stale shortfall flag: {row}"
+        flagged[(row.reserved_at, row.sku)] += row.quantity
+    short = {
+        (r.source, r.sku): r.reserved - r.on_hand
+        for r in s.execute(select(t.stock))
+        if not r.unlimited and r.reserved > r.on_hand
+    }
+    assert +flagged == short, f"flagged as shortfall {dict(flagged)}, but the stock falls short by {short}"
 
 
 def _reserved_equals_open_allocations(s) -> None:  # type: ignore[no-untyped-def]

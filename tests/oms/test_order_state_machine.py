@@ -99,12 +99,19 @@ class OrderLifecycle(RuleBasedStateMachine):
         mode=st.sampled_from(["DELTA", "ADJUST", "NONZERO"]),
         source=st.sampled_from(SOURCES),
         sku=st.sampled_from(["A", "B", "C", "W"]),
-        quantity=st.integers(-2, 4),
+        quantity=st.integers(-5, 4),
+        reference=st.sampled_from([None, None, "R1", "R2"]),
     )
-    def stock_message(self, mode, source, sku, quantity) -> None:  # type: ignore[no-untyped-def]
+    def stock_message(self, mode, source, sku, quantity, reference) -> None:  # type: ignore[no-untyped-def]
         if mode != "ADJUST":
             quantity = abs(quantity)
-        self.attempt(update_stock, {"mode": mode, "source": source, "items": [{"sku": sku, "quantity": quantity}]})
+        message = {"mode": mode, "source": source, "items": [{"sku": sku, "quantity": quantity}]}
+        self.attempt(update_stock, {**message, "reference": reference})
+
+    @rule(source=st.sampled_from(SOURCES), sku=st.sampled_from(["A", "B", "C"]), on_hand=st.integers(0, 3))
+    def network_stock(self, source, sku, on_hand) -> None:  # type: ignore[no-untyped-def]
+        """A stock-only network file: applied like a DELTA snapshot of sources already stored."""
+        load_network(self.app, {"stock": [{"source": source, "sku": sku, "on_hand": on_hand}]})
 
     @precondition(lambda self: self.placed > 0)
     @rule(data=st.data(), step=st.sampled_from(["ack", "pick", "pack", "ship", "ship", "receive", "collect"]))
