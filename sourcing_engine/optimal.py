@@ -163,8 +163,9 @@ def _solve_cp_sat(
     elif not scale.holds(solver):
         proven = False
         note = (
-            f"costs span too many orders of magnitude to compare exactly: the solver compared them in steps"
-            f" of {scale.resolution:.3g}, so this is the best plan at that precision, not a proven optimum"
+            f"too wide a range of costs (or too many candidate sources) to compare exactly in the solver's"
+            f" integers: it compared costs in steps of {scale.resolution:.3g}, so this is the best plan at that"
+            " precision, not a proven optimum"
         )
     else:
         note = f"CP-SAT proved the optimum ({sm.variables} variables, {stats.solve_ms:.1f} ms)"

@@ -201,3 +201,15 @@ def test_oms_rules_check_reports_any_setting_value_without_a_traceback(value: st
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code in (0, 1)
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", [["network", "load"], ["orders", "place"], ["stock", "update"]])
+def test_the_oms_commands_refuse_json_nested_too_deeply_in_one_line(tmp_path, monkeypatch, command) -> None:
+    monkeypatch.setenv("OMS_DATABASE_URL", f"sqlite:///{tmp_path / 'oms.sqlite'}")
+    assert CliRunner().invoke(main, ["db", "upgrade"]).exit_code == 0
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000)
+    result = CliRunner().invoke(main, [*command, str(deep)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith("JSON nested too deeply")
+    assert len(result.stderr.strip().splitlines()) == 1
