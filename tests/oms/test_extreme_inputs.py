@@ -55,6 +55,7 @@ bad_order_field = st.one_of(
     st.sampled_from(["delivery.address.lat", "delivery.address.lon", "lines[0].unit_price"]).flatmap(
         lambda path: not_a_number().map(lambda v: (path, v))
     ),
+    st.sampled_from([1e308, 1e10, -1e308]).map(lambda v: ("lines[0].unit_price", v)),
 )
 bad_stock_field = st.one_of(
     st.one_of(
@@ -71,6 +72,7 @@ bad_network_field = st.one_of(
     too_long(lim.MAX_CODE).map(lambda v: ("sources[0].code", v)),
     too_long(lim.MAX_NAME).map(lambda v: ("sources[0].name", v)),
     not_a_number().map(lambda v: ("sources[0].location.lat", v)),
+    st.sampled_from([1e308, 1e10, -1e308, "4.5"]).map(lambda v: ("sources[0].costs.fixed", v)),
     st.integers(lim.MAX_PRIORITY + 1, 2**70).map(lambda v: ("sources[0].priority", v)),
     too_long(lim.MAX_CODE).map(lambda v: ("products[0].sku", v)),
     too_long(lim.MAX_CODE).map(lambda v: ("channels[0].code", v)),
