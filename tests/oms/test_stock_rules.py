@@ -10,9 +10,9 @@ from oms.adapters import tables as t
 from oms.errors import Conflict
 from oms.service import fulfillment as ff
 from oms.service.catalog import load_network
-from oms.service.exceptions import stock_shortfall_exceptions
 from oms.service.inventory import update_stock
 from oms.service.orders import cancel_order, place_order
+from oms.service.stock_exceptions import stock_shortfall_exceptions
 from oms.service.views import order_view
 from tests.oms.builders import network, order
 from tests.oms.extremes import fingerprint
