@@ -194,8 +194,12 @@ def source_problems(docs: Any) -> list[FieldError]:
         if len(tag_list) > lim.MAX_TAGS:
             errors.append(FieldError(f"{at}.tags", f"must hold at most {lim.MAX_TAGS} tags"))
     numbers = [("*", "location", "lat"), ("*", "location", "lon"), ("*", "priority")]
-    numbers += [("*", "costs", name) for name in ("fixed", "per_km", "per_unit")]
-    return errors + lim.number_problems(docs, numbers, "sources")
+    costs = [("*", "costs", name) for name in ("fixed", "per_km", "per_unit")]
+    return (
+        errors
+        + lim.number_problems(docs, numbers, "sources")
+        + lim.number_problems(docs, costs, "sources", maximum=lim.MAX_AMOUNT)
+    )
 
 
 def _many(schema: type[Schema], docs: Any, root: str) -> list[dict[str, Any]]:

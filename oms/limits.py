@@ -33,6 +33,7 @@ MAX_TAG = 64
 MAX_TAGS = 100
 MAX_JSON_DEPTH = 32  # nesting of free-form attributes
 
+MAX_AMOUNT = 1e9  # a price or a cost: beyond it, sums of amounts lose precision or overflow
 MAX_STOCK_QUANTITY = 1_000_000_000  # on hand, safety stock, the size of an adjustment (fits a 32-bit column)
 MAX_LINE_QUANTITY = 1_000_000  # units on one order line, whatever the channel
 DEFAULT_LINE_QUANTITY = 10_000  # a channel's own limit per line unless it sets max_line_quantity
@@ -124,27 +125,31 @@ def document_problems(doc: Any, path: str = "", depth: int = 0) -> list[FieldErr
     return out
 
 
-def number_problems(doc: Any, paths: list[tuple[str, ...]], where: str = "") -> list[FieldError]:
-    """Numbers given as strings (``"lat": "50"``) or booleans, at the given key paths of ``doc``.
+def number_problems(
+    doc: Any, paths: list[tuple[str, ...]], where: str = "", maximum: float | None = None
+) -> list[FieldError]:
+    """Numbers given as strings (``"lat": "50"``) or booleans, or beyond ``maximum``, at key paths of ``doc``.
 
     A path element ``"*"`` walks every item of a list.
     """
     out: list[FieldError] = []
     for keys in paths:
-        out += _numbers_at(doc, keys, where)
+        out += _numbers_at(doc, keys, where, maximum)
     return out
 
 
-def _numbers_at(doc: Any, keys: tuple[str, ...], path: str) -> list[FieldError]:
+def _numbers_at(doc: Any, keys: tuple[str, ...], path: str, maximum: float | None) -> list[FieldError]:
     if not keys:
         if isinstance(doc, bool) or (doc is not None and not isinstance(doc, int | float)):
             return [FieldError(path, "must be a number")]
+        if maximum is not None and isinstance(doc, int | float) and doc > maximum:
+            return [FieldError(path, f"must be at most {maximum:,.0f}")]
         return []
     head, rest = keys[0], keys[1:]
     if head == "*":
         if not isinstance(doc, list):
             return []
-        return [e for i, item in enumerate(doc) for e in _numbers_at(item, rest, f"{path}[{i}]")]
+        return [e for i, item in enumerate(doc) for e in _numbers_at(item, rest, f"{path}[{i}]", maximum)]
     if not isinstance(doc, dict) or head not in doc:
         return []
-    return _numbers_at(doc[head], rest, f"{path}.{head}" if path else head)
+    return _numbers_at(doc[head], rest, f"{path}.{head}" if path else head, maximum)

@@ -38,7 +38,7 @@ ORDER_TEXTS = [
     (("lines", "*", "bundle"), lim.MAX_CODE),
     (("lines", "*", "preshipped_source"), lim.MAX_CODE),
 ]
-ORDER_NUMBERS = [("delivery", "address", "lat"), ("delivery", "address", "lon"), ("lines", "*", "unit_price")]
+ORDER_NUMBERS = [("delivery", "address", "lat"), ("delivery", "address", "lon")]
 
 
 def _text(limit: int, **kw: Any) -> fields.String:
@@ -144,6 +144,7 @@ def _order_bounds(doc: dict[str, Any]) -> list[FieldError]:
         for path, value in _values(doc, keys):
             lim.check_text(errors, path, value, limit)
     errors += lim.number_problems(doc, ORDER_NUMBERS)
+    errors += lim.number_problems(doc, [("lines", "*", "unit_price")], maximum=lim.MAX_AMOUNT)
     lines = doc.get("lines")
     if isinstance(lines, list):
         if len(lines) > lim.MAX_LINES:

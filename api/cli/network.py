@@ -25,7 +25,11 @@ def load(files: tuple[str, ...], as_json: bool) -> None:
         if not isinstance(part, dict):
             fail(f"{display_name(path)}: must be a JSON object")
         for key, value in part.items():
-            doc[key] = doc.get(key, []) + value if isinstance(value, list) else value
+            existing = doc.get(key)
+            if isinstance(existing, list) and isinstance(value, list):
+                doc[key] = existing + value
+            elif key not in doc or isinstance(existing, list):
+                doc[key] = value  # a value that is not a list stays, so that the check names it
     app = open_oms()
     with reported(", ".join(display_name(p) for p in files)):
         loaded = catalog.load_network(app, doc)

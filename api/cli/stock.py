@@ -38,7 +38,10 @@ def update(file: str, as_json: bool) -> None:
         emit(summary)
         return
     if result.replayed:
-        click.echo(f"already applied (reference {doc['reference']}): nothing changed now")
+        click.echo(
+            f"reference {doc['reference']} already applied ({result.changed} row(s) changed then): nothing changed"
+        )
+        return
     click.echo(
         f"{result.changed} row(s) changed, {result.unchanged} unchanged, {result.resourced} order(s) sourced again"
     )

@@ -75,6 +75,7 @@ def load_network(app: Oms, doc: Any, actor: str = "operator") -> NetworkLoaded:
             apply_items(uow, code, by_source[code], "DELTA", "network load", result.stock)
         cat.bump()
         uow.commit()
+        result.stock.warnings += uow.notes
         return result
 
     loaded = transact(app, work)

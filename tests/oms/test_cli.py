@@ -86,3 +86,26 @@ def test_bad_input_is_one_line_on_stderr_with_exit_code_2(oms, tmp_path: Path) -
 def test_the_demo_runs_the_whole_flow(oms) -> None:
     out = oms("demo").stdout
     assert "COMPLETE/FULLYSHIPPED" in out and "PICKDECLINED" in out and "waiting order(s) sourced again" in out
+
+
+def test_a_stock_message_sent_twice_is_applied_once_and_stock_stops_at_zero(oms, tmp_path: Path) -> None:
+    oms("db", "upgrade")
+    oms("network", "load", str(SAMPLES / "network.json"), str(SAMPLES / "channels.json"))
+    message = tmp_path / "adjust.json"
+    items = [{"sku": "MUG-SET", "quantity": -1_000_000}]
+    message.write_text(json.dumps({"mode": "ADJUST", "source": "WH-BER", "reference": "R-1", "items": items}))
+    first = json.loads(oms("stock", "update", str(message), "--json").stdout)
+    assert first["replayed"] is False and "clamped at 0" in first["warnings"][0]
+    assert "already applied" in oms("stock", "update", str(message)).stdout
+    rows = json.loads(oms("stock", "show", "--sku", "MUG-SET", "--json").stdout)["rows"]
+    assert next(r for r in rows if r["source"] == "WH-BER")["on_hand"] == 0
+
+
+def test_database_and_migration_problems_are_one_line_with_exit_code_2(oms, tmp_path: Path, monkeypatch) -> None:
+    assert "unknown revision 'bogus'" in oms("db", "upgrade", "--revision", "bogus", code=2).stderr
+    junk = tmp_path / "junk.sqlite"
+    junk.write_text("not a database at all")
+    monkeypatch.setenv("OMS_DATABASE_URL", f"sqlite:///{junk}")
+    for args in (["orders", "show", "X"], ["db", "upgrade"], ["db", "current"]):
+        result = oms(*args, code=2)
+        assert result.stderr.count("\n") == 1 and "not a database" in result.stderr

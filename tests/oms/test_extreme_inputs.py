@@ -23,6 +23,7 @@ from api.cli import main
 from oms import limits as lim
 from oms.domain.cancellation import CANCEL_REASONS
 from oms.errors import Conflict, InvalidInput
+from oms.service import fulfillment as ff
 from oms.service.app import Oms
 from oms.service.catalog import load_network
 from oms.service.inventory import update_stock
@@ -54,6 +55,7 @@ bad_order_field = st.one_of(
     st.sampled_from(["delivery.address.lat", "delivery.address.lon", "lines[0].unit_price"]).flatmap(
         lambda path: not_a_number().map(lambda v: (path, v))
     ),
+    st.sampled_from([1e308, 1e10, -1e308]).map(lambda v: ("lines[0].unit_price", v)),
 )
 bad_stock_field = st.one_of(
     st.one_of(
@@ -70,6 +72,7 @@ bad_network_field = st.one_of(
     too_long(lim.MAX_CODE).map(lambda v: ("sources[0].code", v)),
     too_long(lim.MAX_NAME).map(lambda v: ("sources[0].name", v)),
     not_a_number().map(lambda v: ("sources[0].location.lat", v)),
+    st.sampled_from([1e308, 1e10, -1e308, "4.5"]).map(lambda v: ("sources[0].costs.fixed", v)),
     st.integers(lim.MAX_PRIORITY + 1, 2**70).map(lambda v: ("sources[0].priority", v)),
     too_long(lim.MAX_CODE).map(lambda v: ("products[0].sku", v)),
     too_long(lim.MAX_CODE).map(lambda v: ("channels[0].code", v)),
@@ -196,3 +199,17 @@ def test_command_arguments_beyond_their_bounds_exit_2_naming_them(
     cli_refuses(oms, tmp_path, ["orders", "cancel", order_id], "order_id")
     cli_refuses(oms, tmp_path, ["orders", "cancel", "O1", "--reason", reason], "reason")
     cli_refuses(oms, tmp_path, ["requests", "ship", "1", "--carrier", carrier, "--tracking", "T1"], "carrier")
+
+
+@PROPERTY
+@given(
+    request_id=st.one_of(st.integers(max_value=0), st.integers(min_value=lim.MAX_ROW_ID + 1)),
+    note=too_long(lim.MAX_NOTE),
+    actor=too_long(lim.MAX_ACTOR),
+)
+def test_the_fulfillment_handlers_refuse_ids_notes_and_actors_beyond_their_bounds(
+    oms: Oms, request_id: int, note: str, actor: str
+) -> None:
+    refused_by_name(oms, lambda: ff.acknowledge(oms, request_id), "request_id")
+    refused_by_name(oms, lambda: ff.decline(oms, 1, None, note), "note")
+    refused_by_name(oms, lambda: ff.acknowledge(oms, 1, actor=actor), "actor")

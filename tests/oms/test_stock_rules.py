@@ -10,9 +10,9 @@ from oms.adapters import tables as t
 from oms.errors import Conflict
 from oms.service import fulfillment as ff
 from oms.service.catalog import load_network
-from oms.service.exceptions import stock_shortfall_exceptions
 from oms.service.inventory import update_stock
 from oms.service.orders import cancel_order, place_order
+from oms.service.stock_exceptions import stock_shortfall_exceptions
 from oms.service.views import order_view
 from tests.oms.builders import network, order
 from tests.oms.extremes import fingerprint
@@ -107,10 +107,16 @@ def test_the_database_refuses_negative_stock_whatever_writes_it(app):
     assert on_hand(app)[("WH1", "A")] == 1
 
 
-def test_a_network_file_with_stock_for_a_stored_source_sets_it(app):
+def test_a_network_file_with_stock_for_a_stored_source_sets_it_and_flags_what_it_no_longer_covers(app):
     load_network(app, network({("WH1", "A"): 1}))
     loaded = load_network(app, {"stock": [{"source": "WH2", "sku": "A", "on_hand": 7}]})
     assert loaded.stock.changed == 1 and on_hand(app)[("WH2", "A")] == 7
+    place_order(app, order("O1", ("A", 3)))
+    loaded = load_network(app, {"stock": [{"source": "WH2", "sku": "A", "on_hand": 1}]})
+    assert loaded.stock.warnings == [
+        "WH2: A has 1 on hand for 3 reserved; 2 reserved unit(s) flagged as stock shortfall exceptions"
+    ]
+    check_invariants(app)
     with app.uow(readonly=True) as uow:
         assert (
             uow.session.scalar(select(t.stock_history.c.cause).order_by(t.stock_history.c.id.desc())) == "stock_delta"

@@ -1,4 +1,4 @@
-"""Exceptions an operator must act on, as plain rows: stock shortfalls (flagged at every stock change).
+"""Stock-shortfall exceptions an operator must act on, as plain rows (flagged at every stock change).
 
 Backorder exceptions (units waiting longer than their channel allows) are
 flagged by ``orders.flag_exceptions``; this module lists the allocations a
