@@ -25,11 +25,16 @@ def print_order(doc: dict[str, Any], with_timeline: bool = True) -> None:
     console.print(lines)
     for r in doc["shipment_requests"]:
         items = ", ".join(f"{i['sku']} x{i['quantity']} ({i['status'].lower()})" for i in r["items"]) or "-"
-        parcel = f" {r['carrier']} {r['tracking']}" if r.get("tracking") else ""
+        packages = r.get("packages") or []
+        parcel = f" {r['carrier']} {r['tracking']}" if r.get("tracking") and len(packages) <= 1 else ""
         console.print(
             f"  request {r['request_id']}: {r['method']} from {r['source']} to {r['destination']}, "
             f"{r['status']}{parcel}: {items}"
         )
+        if len(packages) > 1 or (packages and r["status"] != "SHIPPED"):
+            for p in packages:
+                units = ", ".join(f"{i['sku']} x{i['quantity']}" for i in p["lines"])
+                console.print(f"    package {p['package_id']}: {p['carrier']} {p['tracking']}: {units}")
     if with_timeline:
         for event in doc.get("timeline", []):
             what = event["entity"] if event["entity"] == "order" else f"{event['entity']} {event['id']}"

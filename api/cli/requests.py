@@ -47,9 +47,13 @@ def _report(done: StepDone, as_json: bool) -> None:
                 "channel": done.channel,
                 "order_status": done.order_status,
                 "order_reason": done.order_reason,
+                **({"package_id": done.package_id, "open_units": done.open_units} if done.package_id else {}),
             }
         )
     else:
+        if done.package_id is not None:
+            left = f", {done.open_units} unit(s) still to ship" if done.open_units else ""
+            click.echo(f"request {done.request_id}: package {done.package_id} shipped{left}")
         click.echo(
             f"request {done.request_id}: {done.request_status}; "
             f"order {done.channel}/{done.order_id} {done.order_status}/{done.order_reason}"
@@ -76,14 +80,17 @@ _simple("collect", fulfillment.collect, "The customer collected an in-store pick
 
 @requests.command("ship")
 @click.argument("request_id", type=int)
+@click.option(
+    "--line", "lines", multiple=True, metavar="LINE[:QTY]", help="Ship only these units, as one package (repeatable)."
+)
 @click.option("--carrier", required=True)
 @click.option("--tracking", required=True, help="Tracking number.")
 @json_option
-def ship(request_id: int, carrier: str, tracking: str, as_json: bool) -> None:
-    """Every open line of the request left the source."""
+def ship(request_id: int, lines: tuple[str, ...], carrier: str, tracking: str, as_json: bool) -> None:
+    """A package left the source: the given lines, or every open line of the request."""
     app = open_oms()
     with reported(f"request {request_id}"):
-        done = fulfillment.ship(app, request_id, carrier, tracking, actor="cli")
+        done = fulfillment.ship(app, request_id, carrier, tracking, actor="cli", lines=parse_line_quantities(lines))
     _report(done, as_json)
 
 

@@ -95,6 +95,7 @@ class Order:
         self.hold: str | None = None
         self.hold_released = False
         self.sourcing_attempts = 0
+        self.bundle_attempts: dict[str, int] = {}  # bundle -> sourcing attempts that could not ship it whole
         self.lines = lines
         self.parts = [LinePart(ln.line_id, ln.sku, ln.quantity, ctx.now) for ln in lines]
         self.requests: list[ShipmentRequest] = []
@@ -140,9 +141,19 @@ class Order:
     # -- changing units -------------------------------------------------------------------------------
 
     def move(
-        self, part: LinePart, quantity: int, status: LineStatus, reason: str | None, ctx: Context, **changes: Any
+        self,
+        part: LinePart,
+        quantity: int,
+        status: LineStatus,
+        reason: str | None,
+        ctx: Context,
+        note: str | None = None,
+        **changes: Any,
     ) -> LinePart:
-        """Move ``quantity`` units of ``part`` to ``status``; returns the part that holds them now."""
+        """Move ``quantity`` units of ``part`` to ``status``; returns the part that holds them now.
+
+        ``note`` (why, in the actor's words) goes to the history with the transition.
+        """
         check_line_transition(part.line_id, part.status, status)
         moving = part if quantity >= part.quantity else self._split(part, quantity)
         if (moving.status, moving.reason) != (status, reason):
@@ -158,6 +169,7 @@ class Order:
                     ctx.actor,
                     ctx.now,
                     quantity=moving.quantity,
+                    note=note,
                 )
             )
             moving.since = ctx.now

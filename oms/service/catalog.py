@@ -83,16 +83,36 @@ def load_network(app: Oms, doc: Any, actor: str = "operator") -> NetworkLoaded:
     return loaded
 
 
+@dataclass(frozen=True, slots=True)
+class RulesetActivated:
+    name: str | None  # None: the channel has no rules now
+    version: int | None
+
+
 def set_ruleset(app: Oms, channel: str, name: str | None, text: str | None, actor: str = "operator") -> int | None:
-    """Store ``text`` as the next version of ruleset ``name`` and make it the channel's active one.
+    """Store ``text`` as the next version of ruleset ``name`` (``None``: the header's) and activate it; the version."""
+    return activate_ruleset(app, channel, text, name=name, actor=actor).version
 
-    ``name=None`` leaves the channel without rules.  The text must compile;
-    every version and every activation stays in the history.
+
+def activate_ruleset(
+    app: Oms, channel: str, text: str | None, *, name: str | None = None, file: str | None = None, actor: str = "operator"
+) -> RulesetActivated:
+    """Store ``text`` as the next version of its ruleset and make it the channel's active one.
+
+    The ruleset is stored under the name in its header unless ``name`` is
+    given; ``text=None`` leaves the channel without rules.  The text must
+    compile (errors name ``file``); every version and every activation stays
+    in the history.
     """
-    if name is not None:
-        app.rules.compile(text or "", name)
+    if text is not None:
+        compiled = app.rules.compile(text, file or name or "<rules>")
+        name = name or getattr(compiled, "name", None)
+        if not name:
+            raise InvalidInput([FieldError("name", "the ruleset's header names no ruleset; give a name")])
+    else:
+        name = None
 
-    def work(uow: UnitOfWork) -> int | None:
+    def work(uow: UnitOfWork) -> RulesetActivated:
         if channel not in uow.catalog.snapshot().channels:
             raise NotFound(f"no channel {channel!r}")
         version = None
@@ -101,7 +121,7 @@ def set_ruleset(app: Oms, channel: str, name: str | None, text: str | None, acto
             version = uow.catalog.add_ruleset(name, text or "", digest, actor, uow.now)
         uow.catalog.activate_ruleset(channel, name, version, actor, uow.now)
         uow.commit()
-        return version
+        return RulesetActivated(name, version)
 
     return transact(app, work)
 

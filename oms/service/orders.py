@@ -136,6 +136,7 @@ def release_hold(app: Oms, number: str, channel: str | None = None, actor: str =
             raise Refused(f"order {number} is {order.status}; only ONHOLD orders are released")
         ctx = uow.context(actor)
         order.hold_released = True
+        order.hold = None  # the reason stays in the history, with the ONHOLD transition
         source_waiting(app, uow, order, ctx, order.waiting_parts(include_hold=True))
         order.refresh_status(ctx)
         uow.commit()
