@@ -32,9 +32,7 @@ def start_mappers() -> None:
         ShipmentRequest,
         t.shipment_requests,
         properties={
-            "packages": relationship(
-                Package, order_by=t.packages.c.id, cascade="all, delete-orphan", lazy="selectin"
-            )
+            "packages": relationship(Package, order_by=t.packages.c.id, cascade="all, delete-orphan", lazy="selectin")
         },
     )
     mapper_registry.map_imperatively(OrderLine, t.order_lines)

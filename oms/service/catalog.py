@@ -95,7 +95,13 @@ def set_ruleset(app: Oms, channel: str, name: str | None, text: str | None, acto
 
 
 def activate_ruleset(
-    app: Oms, channel: str, text: str | None, *, name: str | None = None, file: str | None = None, actor: str = "operator"
+    app: Oms,
+    channel: str,
+    text: str | None,
+    *,
+    name: str | None = None,
+    file: str | None = None,
+    actor: str = "operator",
 ) -> RulesetActivated:
     """Store ``text`` as the next version of its ruleset and make it the channel's active one.
 

@@ -45,7 +45,10 @@ def test_a_request_ships_in_two_packages_and_is_shipped_when_the_last_unit_leave
         [{"line_id": "1", "sku": "A", "quantity": 1}, {"line_id": "2", "sku": "B", "quantity": 1}],
     ]
     events = shipped_events(app)
-    assert [(e["package_id"], e["tracking"]) for e in events] == [(first.package_id, "JJD1"), (second.package_id, "1Z2")]
+    assert [(e["package_id"], e["tracking"]) for e in events] == [
+        (first.package_id, "JJD1"),
+        (second.package_id, "1Z2"),
+    ]
     assert [e["request_status"] for e in events] == ["ACKNOWLEDGED", "SHIPPED"]
     check_invariants(app)
 
