@@ -32,19 +32,22 @@ def acknowledge(order: Order, req: ShipmentRequest, ctx: Context) -> None:
 
 def pick(order: Order, req: ShipmentRequest, ctx: Context) -> None:
     if req.method == Method.ISPU:
-        missing = [p for p in order.incoming(req)] + [
-            p for p in order.parts_of(req) if p.reason == Reason.PENDING_ARRIVAL
-        ]
-        if missing:
-            lines = ", ".join(f"{p.quantity} of line {p.line_id}" for p in missing)
-            raise Refused(f"shipment request {req.id}: {lines} not arrived at {req.source} yet")
-        _step(order, req, R.READY, ctx)
+        _refuse_while_arriving(order, req, "picked")
+        if req.status != R.READY:  # a READY request picks again what was sourced to it since
+            _step(order, req, R.READY, ctx)
         for part in _open(order, req, (L.ITEM_PENDING_PICKING,)):
             order.move(part, part.quantity, L.PICKREADY, Reason.PICKED, ctx)
         return
     _step(order, req, R.PICKING, ctx)
     for part in _open(order, req, (L.ALLOCATEDSHIP, L.RECEIVEDBYLOGISTICS)):
         order.move(part, part.quantity, L.PICKCONFIRMED, Reason.PICKED, ctx)
+
+
+def _refuse_while_arriving(order: Order, req: ShipmentRequest, verb: str) -> None:
+    missing = order.incoming(req) + [p for p in order.parts_of(req) if p.reason == Reason.PENDING_ARRIVAL]
+    if missing:
+        lines = ", ".join(f"{p.quantity} of line {p.line_id}" for p in missing)
+        raise Refused(f"shipment request {req.id}: {lines} not arrived at {req.source} yet; it cannot be {verb}")
 
 
 def pack(order: Order, req: ShipmentRequest, ctx: Context) -> None:
@@ -132,8 +135,14 @@ def receive(order: Order, req: ShipmentRequest, ctx: Context) -> None:
 
 
 def collect(order: Order, req: ShipmentRequest, ctx: Context) -> None:
+    """The customer takes the whole order: refused while units are still to arrive or to pick."""
     if req.method != Method.ISPU:
         raise Refused(f"shipment request {req.id} is {req.method}; only ISPU requests are collected")
+    _refuse_while_arriving(order, req, "collected")
+    unpicked = _open(order, req, (L.ITEM_PENDING_PICKING,))
+    if unpicked and req.status == R.READY:
+        lines = ", ".join(f"{p.quantity} of line {p.line_id}" for p in unpicked)
+        raise Refused(f"shipment request {req.id}: {lines} not picked yet; pick before collection")
     _step(order, req, R.COLLECTED, ctx)
     for part in _open(order, req, (L.PICKREADY,)):
         order.moves.append(

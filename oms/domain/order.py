@@ -19,6 +19,7 @@ from oms.domain.requests import ShipmentRequest
 from oms.domain.statuses import (
     HANDED_OVER,
     LineStatus,
+    Method,
     OrderStatus,
     Reason,
     check_line_transition,
@@ -121,6 +122,13 @@ class Order:
 
     def parts_of(self, request: ShipmentRequest) -> list[LinePart]:
         return [p for p in self.parts if p.request is request]
+
+    def open_pickup_request(self) -> ShipmentRequest | None:
+        """The order's open ISPU request at its pickup store, if it has one (it never has two)."""
+        for req in self.requests:
+            if req.method == Method.ISPU and req.is_open and req.source == self.pickup_source:
+                return req
+        return None
 
     def incoming(self, request: ShipmentRequest) -> list[LinePart]:
         """Ship-to-store units still on their way to ``request``'s store (not yet shipped by their source)."""

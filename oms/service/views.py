@@ -42,6 +42,7 @@ def describe_order(order: Order, history: list[dict[str, Any]] | None = None) ->
         "created_at": _iso(order.created_at),
         "placed_at": _iso(order.placed_at),
         "sourcing_attempts": order.sourcing_attempts,
+        "bundle_attempts": dict(order.bundle_attempts),
         "lines": [_line(order, line) for line in order.lines],
         "shipment_requests": [_request(order, r) for r in order.requests],
     }
