@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.table import Table
-
-from api.cli.show import console
+from api.cli.show import console, heading, table
 
 
 def print_order(doc: dict[str, Any], with_timeline: bool = True) -> None:
     delivery = doc["delivery"]
     where = f"pickup at {delivery['pickup_source']}" if delivery["method"] == "pickup" else "home delivery"
-    console.rule(f"[bold]{doc['channel']}/{doc['order_id']}[/]  {doc['status']}/{doc['reason']}  ({where})")
+    heading(f"[bold]{doc['channel']}/{doc['order_id']}[/]  {doc['status']}/{doc['reason']}  ({where})")
     if doc.get("hold"):
         console.print(f"  on hold: {doc['hold']}")
-    lines = Table(show_edge=False, pad_edge=False, box=None)
-    for column in ("line", "sku", "qty", "status", "units"):
-        lines.add_column(column)
+    lines = table("line", "sku", "qty", "status", "units")
     for line in doc["lines"]:
         units = ", ".join(f"{k} {v}" for k, v in line["units"].items())
         flag = " [red]backorder exception[/]" if line.get("backorder_exception") else ""

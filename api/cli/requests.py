@@ -7,6 +7,7 @@ from collections.abc import Callable
 import click
 
 from api.cli.backend import emit, json_option, open_oms, parse_line_quantities, reported
+from api.cli.show import console, table
 from oms.service import fulfillment
 from oms.service.fulfillment import StepDone
 from oms.service.views import requests_view
@@ -19,7 +20,9 @@ def requests() -> None:
 
 @requests.command("list")
 @click.option("--source", default=None)
-@click.option("--status", default=None, help="NEW, ACKNOWLEDGED, PICKING, PACKED, SHIPPED, READY, COLLECTED, CANCELLED")
+@click.option(
+    "--status", default=None, help="One of NEW, ACKNOWLEDGED, PICKING, PACKED, SHIPPED, READY, COLLECTED, CANCELLED."
+)
 @json_option
 def list_(source: str | None, status: str | None, as_json: bool) -> None:
     """Shipment requests, newest first."""
@@ -29,12 +32,16 @@ def list_(source: str | None, status: str | None, as_json: bool) -> None:
     if as_json:
         emit(docs)
         return
+    rows = table("request", "method", "source", "status", "order", "items", "packages", right=("request",))
     for r in docs:
         items = ", ".join(f"{i['line_id']}:{i['sku']} x{i['quantity']} {i['status']}" for i in r["items"])
-        click.echo(
-            f"{r['request_id']:>5} {r['method']:<10} {r['source']:<8} {r['status']:<12} "
-            f"{r['channel']}/{r['order_id']}  {items}"
-        )
+        packages = ", ".join(f"{p['carrier']} {p['tracking']}" for p in r["packages"]) or "-"
+        order = f"{r['channel']}/{r['order_id']}"
+        rows.add_row(str(r["request_id"]), r["method"], r["source"], r["status"], order, items, packages)
+    if docs:
+        console.print(rows)
+    else:
+        click.echo("no shipment requests" + (" with that source or status" if source or status else ""))
 
 
 def _report(done: StepDone, as_json: bool) -> None:
