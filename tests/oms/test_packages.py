@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from oms.adapters import tables as t
@@ -117,3 +121,28 @@ def test_ship_to_store_units_travel_in_packages_and_wait_at_the_store_until_all_
     ff.pick(app, reqs["ISPU"])
     assert ff.collect(app, reqs["ISPU"]).order_status == "COMPLETE"
     check_invariants(app)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(chunks=st.lists(st.integers(1, 4), min_size=1, max_size=4), extra=st.integers(0, 3))
+def test_any_split_into_packages_ships_exactly_the_units_of_the_request(app, chunks, extra) -> None:
+    number = f"O{uuid.uuid4().hex[:8]}"
+    units = sum(chunks) + extra
+    load_network(app, network({("WH1", "A"): 100_000}))  # examples share the database: never short of stock
+    place_order(app, order(number, ("A", units)))
+    request_id = the_request(app, number)["request_id"]
+    for i, chunk in enumerate(chunks):
+        done = ff.ship(app, request_id, "DHL", f"{number}-{i}", lines={"1": chunk})
+        assert done.open_units == units - sum(chunks[: i + 1])
+        assert (done.request_status == "SHIPPED") == (done.open_units == 0)
+    req = the_request(app, number)
+    assert [p["lines"][0]["quantity"] for p in req["packages"]] == chunks
+    assert order_view(app, number)["lines"][0]["units"] == (
+        {"SHIPPED": sum(chunks), "ALLOCATEDSHIP": extra} if extra else {"SHIPPED": units}
+    )
+    if extra:
+        with pytest.raises(InvalidInput, match=f"between 1 and {extra}"):
+            ff.ship(app, request_id, "DHL", "again", lines={"1": extra + 1})
+    else:
+        with pytest.raises(IllegalTransition, match="is SHIPPED"):
+            ff.ship(app, request_id, "DHL", "again", lines={"1": 1})
