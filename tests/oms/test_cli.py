@@ -86,3 +86,4 @@ def test_bad_input_is_one_line_on_stderr_with_exit_code_2(oms, tmp_path: Path) -
 def test_the_demo_runs_the_whole_flow(oms) -> None:
     out = oms("demo").stdout
     assert "COMPLETE/FULLYSHIPPED" in out and "PICKDECLINED" in out and "waiting order(s) sourced again" in out
+    assert "package" in out
