@@ -78,7 +78,7 @@ class Params:
 PRESETS: dict[str, Params] = {
     # For tests: small enough to solve exactly many times a second.
     "tiny": Params(warehouses=2, stores=8, skus=60, orders=40, horizon_orders=200, max_lines=6),
-    # Issue 2's benchmark: 50 sources, 1-8 lines, 20 % bundles of 2-3 lines, 10 % pickup.
+    # The engine benchmark (benchmarks.sourcing): 50 sources, 1-8 lines, 20 % bundles of 2-3 lines, 10 % pickup.
     "typical": Params(),
     # A national chain: 500 sources, up to 20 lines, a 2 % stratum of 50-200 line orders.
     "large": Params(

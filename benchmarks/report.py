@@ -22,7 +22,7 @@ def markdown(runs: list[PresetRun], meta: dict[str, Any], images: dict[str, str]
         "The exact optimum is an independent HiGHS MIP (benchmarks/exact.py); the LP bound is its relaxation. "
         "Gaps and `vs optimal` compare objectives (cost plus rule amounts) on orders at equal fill.",
         "",
-        "### Targets (issue 5)",
+        "### Targets",
         "",
         "| target | result | met |",
         "| --- | --- | --- |",

@@ -15,7 +15,7 @@ from sourcing_engine.model import Network
 
 
 class RulesUnavailable(Exception):
-    """The rules language (issue 3) cannot compile the cookbook on this branch."""
+    """The rules language cannot compile the cookbook in this installation."""
 
 
 def cookbook_files(patterns: tuple[str, ...]) -> list[Path]:

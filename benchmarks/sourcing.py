@@ -1,4 +1,4 @@
-"""Issue 2's engine benchmark: ``python -m benchmarks.sourcing [--orders N] [--seed S]``.
+"""The engine benchmark: ``python -m benchmarks.sourcing [--orders N] [--seed S]``.
 
 The `typical` preset (50 sources at US cities, Zipf SKUs, 1-8 lines, 20 %
 of orders with a 2-3 line kit, 10 % pickup): per order, each strategy
@@ -27,7 +27,7 @@ STRATEGIES = ("optimal", "priority", "distance")
 def run(orders: int = 1000, seed: int = 1, preset: str = "typical") -> dict[str, Any]:
     instance = generate(preset, seed, orders)
     if instance.stream:
-        raise ValueError("issue 2's benchmark sources each order against the full network: pick a non-stream preset")
+        raise ValueError("the engine benchmark sources each order against the full network: pick a non-stream preset")
     results: dict[str, Any] = {}
     for strategy in STRATEGIES:
         _, records, wall = source_all(instance, strategy, None, no_progress)
@@ -40,7 +40,7 @@ def run(orders: int = 1000, seed: int = 1, preset: str = "typical") -> dict[str,
 
 
 def show(results: dict[str, Any], console: Console) -> None:
-    table = Table(title="issue 2 benchmark (typical preset, in process)")
+    table = Table(title="engine benchmark (typical preset, in process)")
     for column in ("strategy", "p50 ms", "p99 ms", "orders/s", "units filled", "total cost", "shipments/order"):
         table.add_column(column, justify="right")
     for strategy in STRATEGIES:

@@ -1,4 +1,4 @@
-"""Issue 5's targets, checked against a run (reported, never asserted in tests)."""
+"""The performance targets, checked against a run (reported, never asserted in tests)."""
 
 from __future__ import annotations
 

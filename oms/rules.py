@@ -35,6 +35,7 @@ class _Bridged:
 
     def __init__(self, compiled: object) -> None:
         self.compiled = compiled
+        self.name: str | None = getattr(compiled, "name", None)  # the name in the ruleset's header
 
     def directives(self, order: Order, index: NetworkIndex) -> Directives:
         from sourcing_engine.rules_bridge import directives_for

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from api.cli import main
 from benchmarks.report import END, START, splice
-from benchmarks.sourcing import run as issue_2_benchmark
+from benchmarks.sourcing import run as engine_benchmark
 
 
 def test_oms_bench_quick_on_tiny_writes_a_valid_report(tmp_path: Path) -> None:
@@ -62,8 +62,8 @@ def test_regenerating_the_docs_replaces_only_the_generated_section() -> None:
     assert splice(updated, "newer") == updated.replace("new tables", "newer")
 
 
-def test_issue_2s_benchmark_reports_each_strategy_and_the_stream() -> None:
-    results = issue_2_benchmark(orders=30, seed=2)
+def test_the_engine_benchmark_reports_each_strategy_and_the_stream() -> None:
+    results = engine_benchmark(orders=30, seed=2)
     for strategy in ("optimal", "priority", "distance"):
         assert results[strategy]["orders"] == 30
         assert results[strategy]["latency_ms"]["p50"] > 0

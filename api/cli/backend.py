@@ -36,6 +36,8 @@ def open_oms(check_schema: bool = True) -> Oms:
     except Exception as err:  # a malformed URL or a missing driver: say so in one line
         fail(f"OMS_DATABASE_URL: cannot connect: {err}")
     if check_schema:
+        if not app.db.exists:  # connecting would create the file: a read must not
+            fail(f"{app.db.url.render_as_string()}: no database yet: run `oms db upgrade`")
         try:
             current = is_current(app.db)
         except DBAPIError as err:  # no server, or a file that is not a database

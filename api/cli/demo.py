@@ -127,6 +127,10 @@ def _fulfil(app: Oms) -> None:
             ff.acknowledge(app, req["request_id"], actor=req["source"])
             ff.pick(app, req["request_id"], actor=req["source"])
             ff.pack(app, req["request_id"], actor=req["source"])
+            first = req["items"][0]
+            if number == "ORD-1002" and first["quantity"] > 1:  # a first package with one unit, the rest after
+                lines = {first["line_id"]: 1}
+                ff.ship(app, req["request_id"], "DHL", f"JJD{req['request_id']:09d}A", actor=req["source"], lines=lines)
             ff.ship(app, req["request_id"], "DHL", f"JJD{req['request_id']:010d}", actor=req["source"])
     for sts in _requests(app, "ORD-1004", "STS"):
         ff.ship(app, sts["request_id"], "internal", f"STS-{sts['request_id']}", actor=sts["source"])

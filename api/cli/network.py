@@ -51,15 +51,15 @@ def load(files: tuple[str, ...], as_json: bool) -> None:
 @network.command("rules")
 @click.argument("channel")
 @click.argument("file", required=False)
-@click.option("--name", default=None, help="Ruleset name (default: the file's name without extension).")
+@click.option("--name", default=None, help="Ruleset name (default: the name in the file's header).")
 @click.option("--none", "clear", is_flag=True, help="Leave the channel without rules.")
 def rules(channel: str, file: str | None, name: str | None, clear: bool) -> None:
-    """Store FILE as the next version of a ruleset and make it CHANNEL's active one."""
+    """Store FILE as the next version of its ruleset and make it CHANNEL's active one."""
     if clear == (file is not None):
         fail("give a rules FILE or --none")
     app = open_oms()
     text = read_text(file) if file else None
-    ruleset = None if clear else (name or display_name(file or "").rsplit("/", 1)[-1].rsplit(".", 1)[0])
-    with reported(display_name(file) if file else channel):
-        version = catalog.set_ruleset(app, channel, ruleset, text)
-    click.echo(f"{channel}: " + (f"ruleset {ruleset} version {version} active" if ruleset else "no rules"))
+    where = display_name(file) if file else channel
+    with reported(where):
+        done = catalog.activate_ruleset(app, channel, text, name=name, file=where, actor="cli")
+    click.echo(f"{channel}: " + (f"ruleset {done.name} version {done.version} active" if done.name else "no rules"))

@@ -18,15 +18,17 @@ from api.cli.backend import (
 )
 from api.cli.inputs import BAD_INPUT, display_name, fail, parse_json, read_text
 from api.cli.oms_show import print_order
+from api.cli.show import console, table
 from oms.domain.cancellation import CANCEL_REASONS
 from oms.errors import InvalidInput
 from oms.service import orders as service
+from oms.service.exceptions import exceptions_view
 from oms.service.views import order_view
 
 
 @click.group("orders")
 def orders() -> None:
-    """Orders: intake, status, cancellation."""
+    """Orders: intake, status, cancellation, exceptions."""
 
 
 @orders.command("place")
@@ -56,12 +58,25 @@ def place(file: str, as_json: bool) -> None:
             "status": str(placed.status),
             "reason": placed.reason,
             "created": placed.created,
+            "units": placed.units,
+            "cancelled_by_reason": placed.cancelled,
         }
         if as_json:
             click.echo(json.dumps(result))
         else:
             verb = "placed" if placed.created else "already placed"
-            click.echo(f"{placed.channel}/{placed.order_id}: {verb}, {result['status']}/{placed.reason}")
+            status = f"{result['status']}/{placed.reason}"
+            click.echo(f"{placed.channel}/{placed.order_id}: {verb}, {status}; {_units(placed)}")
+
+
+def _units(placed: service.Placed) -> str:
+    """What became of the units: "503 units: 25 allocated, 478 cancelled (OUTOFSTOCK 478)"."""
+    u = placed.units
+    parts = [f"{u[k]} {k}" for k in ("shipped", "allocated", "waiting") if u.get(k)]
+    if u.get("cancelled"):
+        why = ", ".join(f"{reason} {n}" for reason, n in sorted(placed.cancelled.items()))
+        parts.append(f"{u['cancelled']} cancelled ({why})")
+    return f"{u.get('ordered', 0)} unit(s): " + ", ".join(parts)
 
 
 def _documents(text: str, name: str) -> list[tuple[str, object]]:
@@ -144,3 +159,32 @@ def resource(batch: bool, skus: tuple[str, ...], as_json: bool) -> None:
         emit({"orders_sourced": count, "backorder_exceptions_flagged": flagged})
     else:
         click.echo(f"{count} order(s) sourced, {flagged} unit(s) newly flagged as backorder exceptions")
+
+
+@orders.command("exceptions")
+@click.option("--channel", default=None, help="Only this sales channel's orders.")
+@click.option("--kind", default=None, help="One of backorder, bundle_waiting, shipment_limit, waiting_complete.")
+@click.option("--all", "everything", is_flag=True, help="Every waiting unit, not only those past the channel's limit.")
+@json_option
+def exceptions(channel: str | None, kind: str | None, everything: bool, as_json: bool) -> None:
+    """The exception queue: units waiting longer than their channel's backorder_exception_days, oldest first."""
+    app = open_oms()
+    with reported():
+        rows = exceptions_view(app, channel, kind, everything)
+    if as_json:
+        emit(rows)
+        return
+    if not rows:
+        click.echo("no exceptions" if not everything else "no waiting units")
+        return
+    out = table("order", "kind", "age", "lines", "missing", "flagged")
+    for row in rows:
+        lines = ", ".join(f"{ln['line_id']}:{ln['sku']} x{ln['quantity']}" for ln in row["lines"])
+        kind_text = row["kind"] + (f" {row['bundle']}" if row.get("bundle") else "")
+        age = f"{row['age_days']:.1f}d"
+        out.add_row(f"{row['channel']}/{row['order_id']}", kind_text, age, lines, row["missing"], _yes(row["flagged"]))
+    console.print(out)
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"

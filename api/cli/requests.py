@@ -7,6 +7,7 @@ from collections.abc import Callable
 import click
 
 from api.cli.backend import REQUEST_ID, emit, json_option, open_oms, parse_line_quantities, reported
+from api.cli.show import console, table
 from oms.service import fulfillment
 from oms.service.fulfillment import StepDone
 from oms.service.views import requests_view
@@ -19,7 +20,9 @@ def requests() -> None:
 
 @requests.command("list")
 @click.option("--source", default=None)
-@click.option("--status", default=None, help="NEW, ACKNOWLEDGED, PICKING, PACKED, SHIPPED, READY, COLLECTED, CANCELLED")
+@click.option(
+    "--status", default=None, help="One of NEW, ACKNOWLEDGED, PICKING, PACKED, SHIPPED, READY, COLLECTED, CANCELLED."
+)
 @json_option
 def list_(source: str | None, status: str | None, as_json: bool) -> None:
     """Shipment requests, newest first."""
@@ -29,12 +32,16 @@ def list_(source: str | None, status: str | None, as_json: bool) -> None:
     if as_json:
         emit(docs)
         return
+    rows = table("request", "method", "source", "status", "order", "items", "packages", right=("request",))
     for r in docs:
         items = ", ".join(f"{i['line_id']}:{i['sku']} x{i['quantity']} {i['status']}" for i in r["items"])
-        click.echo(
-            f"{r['request_id']:>5} {r['method']:<10} {r['source']:<8} {r['status']:<12} "
-            f"{r['channel']}/{r['order_id']}  {items}"
-        )
+        packages = ", ".join(f"{p['carrier']} {p['tracking']}" for p in r["packages"]) or "-"
+        order = f"{r['channel']}/{r['order_id']}"
+        rows.add_row(str(r["request_id"]), r["method"], r["source"], r["status"], order, items, packages)
+    if docs:
+        console.print(rows)
+    else:
+        click.echo("no shipment requests" + (" with that source or status" if source or status else ""))
 
 
 def _report(done: StepDone, as_json: bool) -> None:
@@ -47,9 +54,13 @@ def _report(done: StepDone, as_json: bool) -> None:
                 "channel": done.channel,
                 "order_status": done.order_status,
                 "order_reason": done.order_reason,
+                **({"package_id": done.package_id, "open_units": done.open_units} if done.package_id else {}),
             }
         )
     else:
+        if done.package_id is not None:
+            left = f", {done.open_units} unit(s) still to ship" if done.open_units else ""
+            click.echo(f"request {done.request_id}: package {done.package_id} shipped{left}")
         click.echo(
             f"request {done.request_id}: {done.request_status}; "
             f"order {done.channel}/{done.order_id} {done.order_status}/{done.order_reason}"
@@ -76,14 +87,17 @@ _simple("collect", fulfillment.collect, "The customer collected an in-store pick
 
 @requests.command("ship")
 @click.argument("request_id", type=REQUEST_ID)
+@click.option(
+    "--line", "lines", multiple=True, metavar="LINE[:QTY]", help="Ship only these units, as one package (repeatable)."
+)
 @click.option("--carrier", required=True)
 @click.option("--tracking", required=True, help="Tracking number.")
 @json_option
-def ship(request_id: int, carrier: str, tracking: str, as_json: bool) -> None:
-    """Every open line of the request left the source."""
+def ship(request_id: int, lines: tuple[str, ...], carrier: str, tracking: str, as_json: bool) -> None:
+    """A package left the source: the given lines, or every open line of the request."""
     app = open_oms()
     with reported(f"request {request_id}"):
-        done = fulfillment.ship(app, request_id, carrier, tracking, actor="cli")
+        done = fulfillment.ship(app, request_id, carrier, tracking, actor="cli", lines=parse_line_quantities(lines))
     _report(done, as_json)
 
 

@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
+import sys
+
 from rich.console import Console
 from rich.table import Table
 
 from sourcing_engine import Order, Plan
 
-console = Console(highlight=False)
+PIPE_WIDTH = 1_000_000  # wide enough that no line of ours is ever wrapped
+
+
+def make_console() -> Console:
+    """At a terminal, output fits its width; into a pipe or a file nothing wraps, so lines stay whole for grep."""
+    if sys.stdout.isatty():
+        return Console(highlight=False)
+    return Console(highlight=False, soft_wrap=True, width=PIPE_WIDTH)
+
+
+console = make_console()
+
+
+def heading(title: str) -> None:
+    """A rule across the terminal; a plain line in a pipe (a rule there would be as wide as the pipe width)."""
+    if console.is_terminal:
+        console.rule(title)
+    else:
+        console.print(f"== {title}")
+
+
+def table(*columns: str, right: tuple[str, ...] = ()) -> Table:
+    """A table with a header row and no borders: aligned at a terminal, one row per line in a pipe."""
+    out = Table(show_edge=False, pad_edge=False, box=None, show_header=True, header_style="bold")
+    for column in columns:
+        out.add_column(column, justify="right" if column in right else "left", no_wrap=not console.is_terminal)
+    return out
 
 
 def describe_delivery(order: Order) -> str:
@@ -21,18 +49,16 @@ def describe_delivery(order: Order) -> str:
 
 def print_plan(order: Order, plan: Plan, rivals: dict[str, Plan] | None = None) -> None:
     units = sum(line.quantity for line in order.lines)
-    console.rule(f"[bold]{order.id}[/]  {len(order.lines)} line(s), {units} unit(s), {describe_delivery(order)}")
-    table = Table(show_edge=False, pad_edge=False, box=None)
-    for column in ("source", "kind", "to", "lines", "cost"):
-        table.add_column(column, justify="right" if column == "cost" else "left")
+    heading(f"[bold]{order.id}[/]  {len(order.lines)} line(s), {units} unit(s), {describe_delivery(order)}")
+    shipments = table("source", "kind", "to", "lines", "cost", right=("cost",))
     for shipment in plan.shipments:
         lines = ", ".join(f"{ln.sku} x{ln.quantity}" for ln in shipment.lines)
-        table.add_row(shipment.source, shipment.kind, shipment.destination, lines, f"{shipment.cost:.2f}")
+        shipments.add_row(shipment.source, shipment.kind, shipment.destination, lines, f"{shipment.cost:.2f}")
     for back in plan.backorders:
-        table.add_row("-", "[yellow]backorder[/]", "", f"{back.sku} x{back.quantity}", "")
+        shipments.add_row("-", "[yellow]backorder[/]", "", f"{back.sku} x{back.quantity}", "")
     for miss in plan.unsourced:
-        table.add_row("-", f"[red]unsourced[/] ({miss.reason})", "", f"{miss.sku} x{miss.quantity}", "")
-    console.print(table)
+        shipments.add_row("-", f"[red]unsourced[/] ({miss.reason})", "", f"{miss.sku} x{miss.quantity}", "")
+    console.print(shipments)
     proof = "proven optimal" if plan.optimal else "not proven optimal"
     console.print(f"total cost [bold]{plan.total_cost:.2f}[/] ({plan.strategy}, {proof}, {plan.stats.total_ms:.1f} ms)")
     for name, rival in (rivals or {}).items():

@@ -42,6 +42,25 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.url.get_backend_name() == "sqlite"
 
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file, if this database is one (``None`` for PostgreSQL and in-memory SQLite)."""
+        if not self.is_sqlite or not self.url.database or self.url.database == ":memory:":
+            return None
+        return Path(self.url.database)
+
+    @property
+    def exists(self) -> bool:
+        """False for a SQLite file not created yet; connecting would create it, so read-only callers ask first."""
+        path = self.sqlite_path
+        return path is None or path.exists()
+
+    def create_file(self) -> None:
+        """Make the SQLite file's directory (only the commands that create the schema do this)."""
+        path = self.sqlite_path
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+
     def session(self, readonly: bool = False) -> Session:
         return (self.readonly_sessions if readonly else self.sessions)()
 
@@ -56,8 +75,6 @@ def _engine(url: URL) -> Engine:
     if url.get_backend_name() != "sqlite":
         # Prepared at first use: the same few statements run for every order, parsing and planning once pays.
         return create_engine(url, pool_size=10, max_overflow=10, connect_args={"prepare_threshold": 0})
-    if url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}, pool_size=10, max_overflow=10
     )

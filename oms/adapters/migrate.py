@@ -21,6 +21,7 @@ def alembic_config(db: Database) -> Config:
 
 def upgrade(db: Database, revision: str = "head") -> tuple[str | None, str | None]:
     """Bring the schema to ``revision``; returns (revision before, revision after)."""
+    db.create_file()
     before = current_revision(db)
     config = alembic_config(db)
     try:
@@ -36,6 +37,9 @@ def upgrade(db: Database, revision: str = "head") -> tuple[str | None, str | Non
 
 
 def current_revision(db: Database) -> str | None:
+    """The schema revision (``None``: empty, or a SQLite file not created yet, which this does not create)."""
+    if not db.exists:
+        return None
     with db.readonly_engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 

@@ -1,8 +1,8 @@
 """Imperative mapping: the domain classes stay plain; SQLAlchemy learns here where they live.
 
-Only the order aggregate (order, lines, parts, shipment requests) is mapped;
-catalog, stock, history and outbox are read and written with Core by the
-repositories.
+Only the order aggregate (order, lines, parts, shipment requests and their
+packages) is mapped; catalog, stock, history and outbox are read and written
+with Core by the repositories.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy.orm import registry, relationship
 from oms.adapters import tables as t
 from oms.domain.order import Order, OrderLine
 from oms.domain.parts import LinePart
-from oms.domain.requests import ShipmentRequest
+from oms.domain.requests import Package, ShipmentRequest
 from oms.domain.statuses import LineStatus, Method, OrderStatus, RequestStatus
 
 mapper_registry = registry()
@@ -27,7 +27,14 @@ def start_mappers() -> None:
     if _mapped:
         return
     _mapped = True
-    mapper_registry.map_imperatively(ShipmentRequest, t.shipment_requests)
+    mapper_registry.map_imperatively(Package, t.packages)
+    mapper_registry.map_imperatively(
+        ShipmentRequest,
+        t.shipment_requests,
+        properties={
+            "packages": relationship(Package, order_by=t.packages.c.id, cascade="all, delete-orphan", lazy="selectin")
+        },
+    )
     mapper_registry.map_imperatively(OrderLine, t.order_lines)
     mapper_registry.map_imperatively(
         LinePart,

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.sql import false
 from sqlalchemy.types import TypeDecorator
@@ -204,6 +205,7 @@ orders = Table(
     Column("hold", Text),
     Column("hold_released", Boolean, nullable=False),
     Column("sourcing_attempts", Integer, nullable=False),
+    Column("bundle_attempts", JSON, nullable=False, server_default=text("'{}'")),  # bundle -> failed attempts
     UniqueConstraint("channel", "number"),
     Index("ix_orders_number", "number"),
 )
@@ -241,6 +243,17 @@ shipment_requests = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Index("ix_shipment_requests_source_status", "source", "status"),
+)
+
+packages = Table(
+    "packages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", ForeignKey("shipment_requests.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("carrier", String(100), nullable=False),
+    Column("tracking", String(100), nullable=False),
+    Column("lines", JSON, nullable=False),
+    Column("shipped_at", UtcDateTime, nullable=False),
 )
 
 line_parts = Table(

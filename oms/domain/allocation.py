@@ -62,10 +62,11 @@ def apply_plan(
     pickup: ShipmentRequest | None = None
 
     def ispu() -> ShipmentRequest:
+        # One pickup store, one open ISPU request per order (MOM): units sourced again join the open one.
         nonlocal pickup
         if pickup is None:
             store = order.pickup_source or ""
-            pickup = _new_request(order, store, Method.ISPU, store, ctx)
+            pickup = order.open_pickup_request() or _new_request(order, store, Method.ISPU, store, ctx)
         return pickup
 
     for shipment in plan.shipments:

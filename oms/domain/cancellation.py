@@ -39,7 +39,8 @@ def cancel(order: Order, lines: dict[str, int | None] | None, reason: str, ctx: 
         bundle = order.line(line_id).bundle
         if bundle is not None:
             for sibling in order.lines:
-                if sibling.bundle == bundle and sibling.line_id not in lines:
+                open_sibling = any(p.line_id == sibling.line_id and not p.is_final for p in order.parts)
+                if sibling.bundle == bundle and sibling.line_id not in lines and open_sibling:
                     chosen.extend(
                         (p, q, Reason.ASSOCIATEDITEMCANCELLED) for p, q in _units(order, sibling.line_id, None)
                     )
@@ -79,6 +80,17 @@ def _units(order: Order, line_id: str, quantity: int | None) -> list[tuple[LineP
     want = have if quantity is None else quantity
     if quantity is not None and quantity <= 0:
         raise InvalidInput([FieldError(f"lines.{line_id}", "quantity must be a positive integer")])
+    line = order.line(line_id)
+    if quantity is not None and quantity > line.quantity:
+        raise InvalidInput([FieldError(f"lines.{line_id}", f"quantity must be between 1 and {line.quantity}")])
+    if not open_parts:
+        done = ", ".join(f"{n} {status}" for status, n in order.units(line_id).items())
+        raise Refused(f"order {order.number}: line {line_id} has no open units ({done})")
+    still_open = sum(p.quantity for p in open_parts)
+    if quantity is not None and quantity > still_open:
+        raise InvalidInput(
+            [FieldError(f"lines.{line_id}", f"quantity must be between 1 and {still_open} (the line's open units)")]
+        )
     if want > have or (quantity is None and not ready):
         blocking = [p for p in open_parts if not cancellable(p)]
         why = _describe(blocking[0]) if blocking else f"line {line_id} has no open units"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from oms.domain.order import Order
-    from oms.domain.requests import ShipmentRequest
+    from oms.domain.requests import Package, ShipmentRequest
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +129,11 @@ class RequestCreated(Event):
 
 @dataclass(slots=True)
 class ShipmentShipped(Event):
+    """One package left a source (a request ships in one or more)."""
+
     order: Order
     request: ShipmentRequest
-    lines: list[tuple[str, str, int]]
+    package: Package
     at: datetime
     topic: str = "shipment.shipped"
 
@@ -140,15 +142,17 @@ class ShipmentShipped(Event):
         return self.order.number
 
     def payload(self) -> dict[str, Any]:
-        r = self.request
+        r, p = self.request, self.package
         return {
             "order_id": self.order.number,
             "request_id": r.id,
+            "package_id": p.id,
             "source": r.source,
             "method": r.method,
-            "carrier": r.carrier,
-            "tracking": r.tracking,
-            "lines": [{"line_id": lid, "sku": sku, "quantity": q} for lid, sku, q in self.lines],
+            "carrier": p.carrier,
+            "tracking": p.tracking,
+            "lines": [dict(item) for item in p.lines],
+            "request_status": r.status,
         }
 
 

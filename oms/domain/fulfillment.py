@@ -1,7 +1,8 @@
 """Fulfillment steps on a shipment request: acknowledge, pick, pack, ship, decline; receive and collect in store.
 
 Home delivery and ship-to-store requests go NEW -> ACKNOWLEDGED -> PICKING ->
-PACKED -> SHIPPED (steps may be skipped, never reversed).  An ISPU request at
+PACKED -> SHIPPED (steps may be skipped, never reversed); they ship in one
+or more packages, and are SHIPPED when the last open unit left.  An ISPU request at
 the pickup store goes NEW -> READY (picked, ready for collection) ->
 COLLECTED; ship-to-store units wait there "pending arrival" until received.
 Each step returns nothing; the order collects events and stock moves.
@@ -12,8 +13,8 @@ from __future__ import annotations
 from oms.domain.events import Context, ShipmentShipped
 from oms.domain.order import Order
 from oms.domain.parts import LinePart, StockMove, consume
-from oms.domain.requests import ShipmentRequest
-from oms.domain.statuses import LineStatus, Method, Reason, RequestStatus
+from oms.domain.requests import Package, ShipmentRequest
+from oms.domain.statuses import LineStatus, Method, Reason, RequestStatus, check_request_transition
 from oms.errors import FieldError, InvalidInput, Refused
 
 L = LineStatus
@@ -31,13 +32,9 @@ def acknowledge(order: Order, req: ShipmentRequest, ctx: Context) -> None:
 
 def pick(order: Order, req: ShipmentRequest, ctx: Context) -> None:
     if req.method == Method.ISPU:
-        missing = [p for p in order.incoming(req)] + [
-            p for p in order.parts_of(req) if p.reason == Reason.PENDING_ARRIVAL
-        ]
-        if missing:
-            lines = ", ".join(f"{p.quantity} of line {p.line_id}" for p in missing)
-            raise Refused(f"shipment request {req.id}: {lines} not arrived at {req.source} yet")
-        _step(order, req, R.READY, ctx)
+        _refuse_while_arriving(order, req, "picked")
+        if req.status != R.READY:  # a READY request picks again what was sourced to it since
+            _step(order, req, R.READY, ctx)
         for part in _open(order, req, (L.ITEM_PENDING_PICKING,)):
             order.move(part, part.quantity, L.PICKREADY, Reason.PICKED, ctx)
         return
@@ -46,13 +43,31 @@ def pick(order: Order, req: ShipmentRequest, ctx: Context) -> None:
         order.move(part, part.quantity, L.PICKCONFIRMED, Reason.PICKED, ctx)
 
 
+def _refuse_while_arriving(order: Order, req: ShipmentRequest, verb: str) -> None:
+    missing = order.incoming(req) + [p for p in order.parts_of(req) if p.reason == Reason.PENDING_ARRIVAL]
+    if missing:
+        lines = ", ".join(f"{p.quantity} of line {p.line_id}" for p in missing)
+        raise Refused(f"shipment request {req.id}: {lines} not arrived at {req.source} yet; it cannot be {verb}")
+
+
 def pack(order: Order, req: ShipmentRequest, ctx: Context) -> None:
     _physical_only(req, "packed")
     _step(order, req, R.PACKED, ctx)
 
 
-def ship(order: Order, req: ShipmentRequest, carrier: str, tracking: str, ctx: Context) -> None:
-    """Every open unit of the request leaves its source (decline what cannot ship first)."""
+def ship(
+    order: Order,
+    req: ShipmentRequest,
+    carrier: str,
+    tracking: str,
+    ctx: Context,
+    lines: dict[str, int | None] | None = None,
+) -> Package:
+    """Units leave the source as one package; the request is SHIPPED once nothing is left to ship.
+
+    ``lines`` maps line ids to a quantity (``None``: all of the line's open
+    units on the request); no ``lines`` ships every open unit.
+    """
     _physical_only(req, "shipped")
     errors = [
         FieldError(name, "must not be empty")
@@ -61,31 +76,42 @@ def ship(order: Order, req: ShipmentRequest, carrier: str, tracking: str, ctx: C
     ]
     if errors:
         raise InvalidInput(errors)
-    _step(order, req, R.SHIPPED, ctx)
-    req.carrier, req.tracking = carrier.strip(), tracking.strip()
-    shipped = []
-    for part in _open(order, req, AT_SOURCE):
-        shipped.append((part.line_id, part.sku, part.quantity))
-        order.moves.append(
-            StockMove(req.source, part.sku, on_hand=-part.quantity, reserved=-part.quantity, cause="ship")
-        )
-        if req.method == Method.STS:
-            store = part.handover
-            assert store is not None
-            order.move(
-                part,
-                part.quantity,
-                L.ITEM_PENDING_PICKING,
-                Reason.PENDING_ARRIVAL,
-                ctx,
-                request=store,
-                source=store.source,
-                reserved_at=None,
-                via=req,
-            )
-        else:
-            order.move(part, part.quantity, L.SHIPPED, Reason.OSREPORT, ctx, reserved_at=None)
-    order.events.append(ShipmentShipped(order, req, shipped, ctx.now))
+    if not req.is_open:
+        check_request_transition(req.id or 0, req.status, R.SHIPPED)  # names the status it is in
+    chosen = _choose(order, req, _open(order, req, AT_SOURCE), lines)
+    if not chosen:
+        raise Refused(f"shipment request {req.id} has no units left to ship")
+    package = Package(carrier.strip(), tracking.strip(), [], ctx.now)
+    for part, quantity in chosen:
+        package.lines.append({"line_id": part.line_id, "sku": part.sku, "quantity": quantity})
+        order.moves.append(StockMove(req.source, part.sku, on_hand=-quantity, reserved=-quantity, cause="ship"))
+        _hand_over(order, req, part, quantity, ctx)
+    req.packages.append(package)
+    req.carrier, req.tracking = package.carrier, package.tracking
+    if not any(not p.is_final for p in order.parts_of(req)):
+        _step(order, req, R.SHIPPED, ctx)
+    order.events.append(ShipmentShipped(order, req, package, ctx.now))
+    return package
+
+
+def _hand_over(order: Order, req: ShipmentRequest, part: LinePart, quantity: int, ctx: Context) -> None:
+    """Shipped units reach the customer, or (ship to store) travel to the pickup store's request."""
+    if req.method != Method.STS:
+        order.move(part, quantity, L.SHIPPED, Reason.OSREPORT, ctx, reserved_at=None)
+        return
+    store = part.handover
+    assert store is not None
+    order.move(
+        part,
+        quantity,
+        L.ITEM_PENDING_PICKING,
+        Reason.PENDING_ARRIVAL,
+        ctx,
+        request=store,
+        source=store.source,
+        reserved_at=None,
+        via=req,
+    )
 
 
 def receive(order: Order, req: ShipmentRequest, ctx: Context) -> None:
@@ -109,8 +135,14 @@ def receive(order: Order, req: ShipmentRequest, ctx: Context) -> None:
 
 
 def collect(order: Order, req: ShipmentRequest, ctx: Context) -> None:
+    """The customer takes the whole order: refused while units are still to arrive or to pick."""
     if req.method != Method.ISPU:
         raise Refused(f"shipment request {req.id} is {req.method}; only ISPU requests are collected")
+    _refuse_while_arriving(order, req, "collected")
+    unpicked = _open(order, req, (L.ITEM_PENDING_PICKING,))
+    if unpicked and req.status == R.READY:
+        lines = ", ".join(f"{p.quantity} of line {p.line_id}" for p in unpicked)
+        raise Refused(f"shipment request {req.id}: {lines} not picked yet; pick before collection")
     _step(order, req, R.COLLECTED, ctx)
     for part in _open(order, req, (L.PICKREADY,)):
         order.moves.append(
@@ -136,7 +168,7 @@ def decline(
     resourced = []
     for part, quantity in chosen:
         order.moves.append(StockMove(req.source, part.sku, reserved=-quantity, cause="decline"))
-        declined = order.move(part, quantity, L.PICKDECLINED, Reason.DECLINED, ctx, reserved_at=None)
+        declined = order.move(part, quantity, L.PICKDECLINED, Reason.DECLINED, ctx, note, reserved_at=None)
         line = order.line(part.line_id)
         if req.source not in line.declined_sources:
             line.declined_sources = [*line.declined_sources, req.source]
@@ -150,11 +182,18 @@ def decline(
 
 
 def close_empty_requests(order: Order, reason: str, ctx: Context, note: str | None = None) -> None:
-    """An open request left with nothing to do (all declined or cancelled) is cancelled."""
+    """An open request left with nothing to do (the rest declined or cancelled) is closed.
+
+    It is SHIPPED (PARTIALLYSHIPPED) when some of its packages left, else CANCELLED.
+    """
     for req in order.requests:
         if req.is_open and not any(not p.is_final for p in order.parts if p.request is req or p.handover is req):
-            previous = req.move(R.CANCELLED, ctx.now)
-            order.record_request(req, previous, reason, ctx, note)
+            if req.packages:
+                previous = req.move(R.SHIPPED, ctx.now)
+                order.record_request(req, previous, Reason.PARTIALLYSHIPPED, ctx, note)
+            else:
+                previous = req.move(R.CANCELLED, ctx.now)
+                order.record_request(req, previous, reason, ctx, note)
 
 
 def _choose(

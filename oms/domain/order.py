@@ -19,6 +19,7 @@ from oms.domain.requests import ShipmentRequest
 from oms.domain.statuses import (
     HANDED_OVER,
     LineStatus,
+    Method,
     OrderStatus,
     Reason,
     check_line_transition,
@@ -95,6 +96,7 @@ class Order:
         self.hold: str | None = None
         self.hold_released = False
         self.sourcing_attempts = 0
+        self.bundle_attempts: dict[str, int] = {}  # bundle -> sourcing attempts that could not ship it whole
         self.lines = lines
         self.parts = [LinePart(ln.line_id, ln.sku, ln.quantity, ctx.now) for ln in lines]
         self.requests: list[ShipmentRequest] = []
@@ -121,6 +123,13 @@ class Order:
     def parts_of(self, request: ShipmentRequest) -> list[LinePart]:
         return [p for p in self.parts if p.request is request]
 
+    def open_pickup_request(self) -> ShipmentRequest | None:
+        """The order's open ISPU request at its pickup store, if it has one (it never has two)."""
+        for req in self.requests:
+            if req.method == Method.ISPU and req.is_open and req.source == self.pickup_source:
+                return req
+        return None
+
     def incoming(self, request: ShipmentRequest) -> list[LinePart]:
         """Ship-to-store units still on their way to ``request``'s store (not yet shipped by their source)."""
         return [p for p in self.parts if p.handover is request and p.request is not request and not p.is_final]
@@ -140,9 +149,19 @@ class Order:
     # -- changing units -------------------------------------------------------------------------------
 
     def move(
-        self, part: LinePart, quantity: int, status: LineStatus, reason: str | None, ctx: Context, **changes: Any
+        self,
+        part: LinePart,
+        quantity: int,
+        status: LineStatus,
+        reason: str | None,
+        ctx: Context,
+        note: str | None = None,
+        **changes: Any,
     ) -> LinePart:
-        """Move ``quantity`` units of ``part`` to ``status``; returns the part that holds them now."""
+        """Move ``quantity`` units of ``part`` to ``status``; returns the part that holds them now.
+
+        ``note`` (why, in the actor's words) goes to the history with the transition.
+        """
         check_line_transition(part.line_id, part.status, status)
         moving = part if quantity >= part.quantity else self._split(part, quantity)
         if (moving.status, moving.reason) != (status, reason):
@@ -158,6 +177,7 @@ class Order:
                     ctx.actor,
                     ctx.now,
                     quantity=moving.quantity,
+                    note=note,
                 )
             )
             moving.since = ctx.now

@@ -3,18 +3,42 @@
 Methods follow MOM: HOME (ship to the customer), ISPU (the pickup store hands
 the goods over), STS (a source ships to the pickup store), PRESHIPPED (handed
 over before the order reached us) and VIRTUAL (delivered without a parcel).
-The request's items are the line parts that point to it.
+The request's items are the line parts that point to it.  A source ships
+in packages: each has its own carrier and tracking number and some of the
+request's units; the request is SHIPPED when nothing is left to ship.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from oms.domain.statuses import OPEN_REQUEST_STATUSES, Method, RequestStatus, check_request_transition
 
 
+class Package:
+    """Units that left a source together, under one tracking number."""
+
+    id: int | None
+
+    def __init__(self, carrier: str, tracking: str, lines: list[dict[str, Any]], shipped_at: datetime) -> None:
+        self.id = None
+        self.carrier = carrier
+        self.tracking = tracking
+        self.lines = lines  # [{"line_id", "sku", "quantity"}]
+        self.shipped_at = shipped_at
+
+    @property
+    def units(self) -> int:
+        return sum(int(item["quantity"]) for item in self.lines)
+
+    def __repr__(self) -> str:
+        return f"<Package {self.id} {self.carrier} {self.tracking} x{self.units}>"
+
+
 class ShipmentRequest:
     id: int | None
+    packages: list[Package]
 
     def __init__(
         self,
@@ -31,7 +55,8 @@ class ShipmentRequest:
         self.status = status
         self.reason: str | None = None
         self.carrier: str | None = None
-        self.tracking: str | None = None
+        self.tracking: str | None = None  # the latest package's
+        self.packages = []
         self.created_at = created_at
         self.updated_at = created_at
 

@@ -106,11 +106,32 @@ def _checked(doc: Any) -> tuple[list, list, list, list]:
     return sources, products, channels, stock_rows
 
 
-def set_ruleset(app: Oms, channel: str, name: str | None, text: str | None, actor: str = "operator") -> int | None:
-    """Store ``text`` as the next version of ruleset ``name`` and make it the channel's active one.
+@dataclass(frozen=True, slots=True)
+class RulesetActivated:
+    name: str | None  # None: the channel has no rules now
+    version: int | None
 
-    ``name=None`` leaves the channel without rules.  The text must compile;
-    every version and every activation stays in the history.
+
+def set_ruleset(app: Oms, channel: str, name: str | None, text: str | None, actor: str = "operator") -> int | None:
+    """Store ``text`` as the next version of ruleset ``name`` (``None``: the header's) and activate it; the version."""
+    return activate_ruleset(app, channel, text, name=name, actor=actor).version
+
+
+def activate_ruleset(
+    app: Oms,
+    channel: str,
+    text: str | None,
+    *,
+    name: str | None = None,
+    file: str | None = None,
+    actor: str = "operator",
+) -> RulesetActivated:
+    """Store ``text`` as the next version of its ruleset and make it the channel's active one.
+
+    The ruleset is stored under the name in its header unless ``name`` is
+    given; ``text=None`` leaves the channel without rules.  The text must
+    compile (errors name ``file``); every version and every activation stays
+    in the history.
     """
     refuse_bad_texts(
         ("channel", channel, MAX_CODE, True),
@@ -118,10 +139,15 @@ def set_ruleset(app: Oms, channel: str, name: str | None, text: str | None, acto
         ("text", text, MAX_RULES_TEXT, False),
         ("actor", actor, MAX_ACTOR, False),
     )
-    if name is not None:
-        app.rules.compile(text or "", name)
+    if text is not None:
+        compiled = app.rules.compile(text, file or name or "<rules>")
+        name = name or getattr(compiled, "name", None)
+        if not name:
+            raise InvalidInput([FieldError("name", "the ruleset's header names no ruleset; give a name")])
+    else:
+        name = None
 
-    def work(uow: UnitOfWork) -> int | None:
+    def work(uow: UnitOfWork) -> RulesetActivated:
         if channel not in uow.catalog.snapshot().channels:
             raise NotFound(f"no channel {channel!r}")
         version = None
@@ -130,7 +156,7 @@ def set_ruleset(app: Oms, channel: str, name: str | None, text: str | None, acto
             version = uow.catalog.add_ruleset(name, text or "", digest, actor, uow.now)
         uow.catalog.activate_ruleset(channel, name, version, actor, uow.now)
         uow.commit()
-        return version
+        return RulesetActivated(name, version)
 
     return transact(app, work)
 

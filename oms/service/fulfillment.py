@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from oms.domain import fulfillment
 from oms.domain.events import Context
 from oms.domain.order import Order
-from oms.domain.requests import ShipmentRequest
+from oms.domain.requests import Package, ShipmentRequest
 from oms.limits import MAX_CARRIER, MAX_NOTE, MAX_TRACKING, refuse_bad_texts
 from oms.service.app import Oms, transact
 from oms.service.sourcing import source_waiting
@@ -27,19 +27,31 @@ class StepDone:
     channel: str
     order_status: str
     order_reason: str | None
+    package_id: int | None = None  # ship: the package that left
+    open_units: int = 0  # units of the request still to ship, pick or collect
 
 
 def _step(
-    app: Oms, request_id: int, actor: str, apply: Callable[[UnitOfWork, Order, ShipmentRequest, Context], None]
+    app: Oms, request_id: int, actor: str, apply: Callable[[UnitOfWork, Order, ShipmentRequest, Context], object]
 ) -> StepDone:
     def work(uow: UnitOfWork) -> StepDone:
         order = uow.orders.by_request(request_id, lock=True)
         req = order.request(request_id)
         ctx = uow.context(actor)
-        apply(uow, order, req, ctx)
+        package = apply(uow, order, req, ctx)
         order.refresh_status(ctx)
         uow.commit()
-        return StepDone(request_id, req.status, order.number, order.channel, order.status, order.reason)
+        left = sum(p.quantity for p in order.parts if (p.request is req or p.handover is req) and not p.is_final)
+        return StepDone(
+            request_id,
+            req.status,
+            order.number,
+            order.channel,
+            order.status,
+            order.reason,
+            package.id if isinstance(package, Package) else None,
+            left,
+        )
 
     return transact(app, work)
 
@@ -56,9 +68,17 @@ def pack(app: Oms, request_id: int, actor: str = "source") -> StepDone:
     return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.pack(o, r, ctx))
 
 
-def ship(app: Oms, request_id: int, carrier: str, tracking: str, actor: str = "source") -> StepDone:
+def ship(
+    app: Oms,
+    request_id: int,
+    carrier: str,
+    tracking: str,
+    actor: str = "source",
+    lines: dict[str, int | None] | None = None,
+) -> StepDone:
+    """One package leaves: ``lines`` (line id -> units, ``None`` for all of the line), or every open unit."""
     check_package(carrier, tracking)
-    return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.ship(o, r, carrier, tracking, ctx))
+    return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.ship(o, r, carrier, tracking, ctx, lines))
 
 
 def check_package(carrier: str, tracking: str) -> None:

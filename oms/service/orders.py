@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from oms.domain import cancellation
@@ -16,7 +16,7 @@ from oms.domain.allocation import flag_backorder_exceptions, record_preshipped
 from oms.domain.cancellation import CANCEL_REASONS
 from oms.domain.catalog import CatalogSnapshot
 from oms.domain.order import Order, OrderLine
-from oms.domain.statuses import OrderStatus, Reason
+from oms.domain.statuses import HANDED_OVER, LineStatus, OrderStatus, Reason
 from oms.errors import Conflict, FieldError, InvalidInput, OmsError, Refused
 from oms.schemas import load_intake_order
 from oms.service.app import Oms, transact
@@ -32,6 +32,31 @@ class Placed:
     status: str
     reason: str | None
     created: bool  # False: the same payload was placed before, this is that order
+    units: dict[str, int] = field(default_factory=dict)  # see ``unit_summary``
+    cancelled: dict[str, int] = field(default_factory=dict)  # cancelled units by reason
+
+
+def unit_summary(order: Order) -> tuple[dict[str, int], dict[str, int]]:
+    """Where the order's units are (ordered, allocated to sources, shipped, waiting, cancelled); why cancelled."""
+    units = dict.fromkeys(("ordered", "allocated", "shipped", "waiting", "cancelled"), 0)
+    cancelled: dict[str, int] = {}
+    for part in order.parts:
+        units["ordered"] += part.quantity
+        if part.status in HANDED_OVER:
+            units["shipped"] += part.quantity
+        elif part.status == LineStatus.CANCELLED:
+            units["cancelled"] += part.quantity
+            cancelled[part.reason or ""] = cancelled.get(part.reason or "", 0) + part.quantity
+        elif part.status in (LineStatus.NEW, LineStatus.RESOURCED):
+            units["waiting"] += part.quantity
+        else:
+            units["allocated"] += part.quantity
+    return units, cancelled
+
+
+def _placed(order: Order, created: bool) -> Placed:
+    units, cancelled = unit_summary(order)
+    return Placed(order.channel, order.number, order.status, order.reason, created, units, cancelled)
 
 
 def place_order(app: Oms, doc: Any, actor: str = "intake") -> Placed:
@@ -49,7 +74,7 @@ def place_order(app: Oms, doc: Any, actor: str = "intake") -> Placed:
         if existing is not None:
             if existing.payload_hash != digest:
                 raise Conflict(_conflict(engine_order))
-            return Placed(existing.channel, existing.number, existing.status, existing.reason, False)
+            return _placed(existing, False)
         snapshot = uow.catalog.snapshot()
         original = extra["original_order_id"]
         known_original = original is None or uow.orders.find(original, engine_order.channel) is not None
@@ -64,7 +89,7 @@ def place_order(app: Oms, doc: Any, actor: str = "intake") -> Placed:
             source_waiting(app, uow, order, ctx)
         order.refresh_status(ctx)
         uow.commit()
-        return Placed(order.channel, order.number, order.status, order.reason, True)
+        return _placed(order, True)
 
     return transact(app, work)
 
@@ -193,10 +218,11 @@ def release_hold(app: Oms, number: str, channel: str | None = None, actor: str =
             raise Refused(f"order {number} is {order.status}; only ONHOLD orders are released")
         ctx = uow.context(actor)
         order.hold_released = True
+        order.hold = None  # the reason stays in the history, with the ONHOLD transition
         source_waiting(app, uow, order, ctx, order.waiting_parts(include_hold=True))
         order.refresh_status(ctx)
         uow.commit()
-        return Placed(order.channel, order.number, order.status, order.reason, False)
+        return _placed(order, False)
 
     return transact(app, work)
 

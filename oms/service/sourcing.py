@@ -19,8 +19,9 @@ from oms.domain.order import Order
 from oms.domain.parts import LinePart
 from oms.domain.statuses import LineStatus, OrderStatus, Reason
 from oms.service.app import Oms
+from oms.service.bundles import plan_with_bundles
 from oms.service.unit_of_work import UnitOfWork
-from sourcing_engine import Delivery, Directives, Location, NetworkIndex, SourceFilter, source
+from sourcing_engine import Delivery, Directives, Location, NetworkIndex, SourceFilter
 from sourcing_engine import Order as EngineOrder
 from sourcing_engine import OrderLine as EngineLine
 from sourcing_engine.errors import InputError
@@ -59,7 +60,7 @@ def source_waiting(
     )
     directives = _directives(app, uow, order, channel, snapshot, engine_order, index)
     try:
-        plan = source(engine_order, index, channel.strategy, directives=directives, attempt=order.sourcing_attempts)
+        plan = plan_with_bundles(order, engine_order, index, channel.strategy, directives)
     except InputError as err:  # the network changed under the order (say, its pickup store left the channel)
         return _unsourceable(order, parts, str(err), ctx)
     unmanaged_skus = [sku for sku in skus if sku in products and not products[sku].for_engine().manage_stock]

@@ -12,7 +12,7 @@ from oms.domain.catalog import sellable
 from oms.domain.order import Order
 from oms.domain.parts import LinePart
 from oms.domain.requests import ShipmentRequest
-from oms.domain.statuses import LINE_TRANSITIONS, LineStatus, Method, Reason
+from oms.domain.statuses import LINE_TRANSITIONS, LineStatus, Method, Reason, RequestStatus
 from oms.errors import FieldError, InvalidInput
 from oms.limits import MAX_CODE, check_text
 from oms.service.app import Oms, transact
@@ -43,6 +43,7 @@ def describe_order(order: Order, history: list[dict[str, Any]] | None = None) ->
         "created_at": _iso(order.created_at),
         "placed_at": _iso(order.placed_at),
         "sourcing_attempts": order.sourcing_attempts,
+        "bundle_attempts": dict(order.bundle_attempts),
         "lines": [_line(order, line) for line in order.lines],
         "shipment_requests": [_request(order, r) for r in order.requests],
     }
@@ -94,6 +95,11 @@ def timeline(uow: UnitOfWork, order: Order) -> list[dict[str, Any]]:
 
 
 def requests_view(app: Oms, source: str | None = None, status: str | None = None, limit: int = 200) -> list[dict]:
+    """Shipment requests, newest first; an unknown ``status`` is refused, naming the valid ones."""
+    if status and status.upper() not in RequestStatus.__members__:
+        valid = ", ".join(RequestStatus)
+        raise InvalidInput([FieldError("status", f"unknown request status {status!r}; valid: {valid}")])
+
     def read(uow: UnitOfWork) -> list[dict]:
         r = t.shipment_requests.c
         stmt = select(r.id, r.order_id).order_by(r.id.desc()).limit(limit)
@@ -228,6 +234,16 @@ def _request(order: Order, req: ShipmentRequest) -> dict[str, Any]:
         "carrier": req.carrier,
         "tracking": req.tracking,
         "items": items,
+        "packages": [
+            {
+                "package_id": p.id,
+                "carrier": p.carrier,
+                "tracking": p.tracking,
+                "shipped_at": _iso(p.shipped_at),
+                "lines": [dict(item) for item in p.lines],
+            }
+            for p in req.packages
+        ],
     }
 
 

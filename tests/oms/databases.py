@@ -78,6 +78,23 @@ def postgres_database() -> Iterator[str]:
 
 
 @contextmanager
+def empty_database(kind: str, directory: Path) -> Iterator[str]:
+    """A database with no schema at all (for migration tests that start from an old revision)."""
+    if kind != "postgresql":
+        yield f"sqlite:///{directory / f'oms-empty-{uuid.uuid4().hex[:8]}.sqlite'}"
+        return
+    require_postgres()
+    name = f"oms_test_{uuid.uuid4().hex[:12]}"
+    with _pg_connect() as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield _pg_url(name)
+    finally:
+        with _pg_connect() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
 def sqlite_database(directory: Path) -> Iterator[str]:
     from oms.adapters.database import Database
     from oms.adapters.migrate import upgrade

@@ -6,7 +6,11 @@
 - nothing was allocated beyond what was available (each reservation left the row non-negative);
 - every unit of every line is in exactly one part, and replaying the line history gives the parts;
 - each order's status is the one its parts imply, and requests agree with their units;
-- every status change has its history row and its outbox event.
+- every status change has its history row and its outbox event;
+- an order has at most one open ISPU request, at its pickup store;
+- every package's units add up: a home request's packages hold exactly the units it shipped, units in
+  transit to a store were shipped in a package, shipped units never exceed the units ordered, and each
+  package is one ``shipment.shipped`` event.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from sqlalchemy import func, select
 
 from oms.adapters import tables as t
 from oms.domain.order import Order
-from oms.domain.statuses import FINAL_LINE_STATUSES
+from oms.domain.statuses import FINAL_LINE_STATUSES, LineStatus, Method, Reason, RequestStatus
 from oms.service.app import Oms
 
 
@@ -36,7 +40,10 @@ def check_invariants(app: Oms) -> None:
             _units_in_exactly_one_part(order)
             _status_agrees_with_parts(order)
             _history_replays_to_now(order, history[order.id])
+            _one_open_pickup_request(order)
+            _packages_add_up(order)
         _every_change_has_an_event(s)
+        _every_package_has_its_event(s)
 
 
 def _stock_never_negative(s) -> None:  # type: ignore[no-untyped-def]
@@ -134,3 +141,52 @@ def _every_change_has_an_event(s) -> None:  # type: ignore[no-untyped-def]
     changes = s.scalar(select(func.count()).select_from(t.status_history))
     events = s.scalar(select(func.count()).select_from(t.outbox).where(t.outbox.c.topic.like("%.status_changed")))
     assert changes == events, f"{changes} status changes but {events} status events in the outbox"
+
+
+def _one_open_pickup_request(order: Order) -> None:
+    pickups = [r for r in order.requests if r.method == Method.ISPU]
+    assert all(r.source == order.pickup_source for r in pickups), f"{order.number}: ISPU request at another store"
+    open_ = [r.id for r in pickups if r.is_open]
+    assert len(open_) <= 1, f"{order.number}: open ISPU requests {open_}"
+
+
+def _packages_add_up(order: Order) -> None:
+    lines = {line.line_id: line for line in order.lines}
+    delivered: Counter = Counter()
+    for req in order.requests:
+        packed: Counter = Counter()
+        for package in req.packages:
+            assert package.lines, f"{order.number}: empty package {package.id}"
+            for item in package.lines:
+                assert item["quantity"] > 0 and lines[item["line_id"]].sku == item["sku"], (order.number, package)
+                packed[item["line_id"]] += item["quantity"]
+        if req.method not in (Method.HOME, Method.STS):
+            assert not req.packages, f"{order.number}: {req.method} request {req.id} has packages"
+            continue
+        assert bool(req.packages) == (req.status == RequestStatus.SHIPPED) or req.is_open, (
+            f"{order.number}: request {req.id} is {req.status} with {len(req.packages)} package(s)"
+        )
+        if req.method == Method.HOME:
+            shipped = Counter()
+            for p in order.parts_of(req):
+                if p.status == LineStatus.SHIPPED:
+                    shipped[p.line_id] += p.quantity
+            assert packed == shipped, f"{order.number}: request {req.id} packages {packed} != shipped {shipped}"
+            delivered.update(packed)
+        else:
+            travelling = Counter()
+            for p in order.parts:
+                if p.via is req and p.reason == Reason.PENDING_ARRIVAL:
+                    travelling[p.line_id] += p.quantity
+            assert not travelling - packed, f"{order.number}: units in transit from {req.id} in no package"
+    for p in order.parts:
+        if p.status == LineStatus.SHIPPED and p.reason == Reason.COLLECTED:
+            delivered[p.line_id] += p.quantity
+    for line_id, units in delivered.items():
+        assert units <= lines[line_id].quantity, f"{order.number} line {line_id}: {units} shipped, more than ordered"
+
+
+def _every_package_has_its_event(s) -> None:  # type: ignore[no-untyped-def]
+    packages = s.scalar(select(func.count()).select_from(t.packages))
+    events = s.scalar(select(func.count()).select_from(t.outbox).where(t.outbox.c.topic == "shipment.shipped"))
+    assert packages == events, f"{packages} packages but {events} shipment.shipped events"

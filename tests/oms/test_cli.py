@@ -33,7 +33,7 @@ def test_commands_refuse_a_database_that_was_never_upgraded(oms) -> None:
 
 
 def test_the_operator_flow_from_an_empty_database_to_a_shipped_order(oms, tmp_path: Path) -> None:
-    assert "schema empty ->" in oms("db", "upgrade").stdout
+    assert "schema empty -> " in oms("db", "upgrade").stdout
     loaded = json.loads(
         oms("network", "load", str(SAMPLES / "network.json"), str(SAMPLES / "channels.json"), "--json").stdout
     )
@@ -86,6 +86,7 @@ def test_bad_input_is_one_line_on_stderr_with_exit_code_2(oms, tmp_path: Path) -
 def test_the_demo_runs_the_whole_flow(oms) -> None:
     out = oms("demo").stdout
     assert "COMPLETE/FULLYSHIPPED" in out and "PICKDECLINED" in out and "waiting order(s) sourced again" in out
+    assert "package" in out
 
 
 def test_a_stock_message_sent_twice_is_applied_once_and_stock_stops_at_zero(oms, tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
-"""A state machine drives random intakes, stock messages, fulfillment steps, declines, cancellations and
-restocks against a real database, and checks every invariant after every step.
+"""A state machine drives random intakes, stock messages, fulfillment steps, package shipments, declines (in
+store too), cancellations and restocks against a real database, and checks every invariant after every step
+(one open ISPU request per order and packages that add up among them).
 """
 
 from __future__ import annotations
@@ -56,7 +57,16 @@ class OrderLifecycle(RuleBasedStateMachine):
         load_network(
             self.app,
             network(
-                {("WH1", "A"): 3, ("WH2", "A"): 2, ("WH1", "B"): 2, ("ST1", "B"): 1, ("ST2", "C"): 1, ("WH2", "W"): 2},
+                {
+                    ("WH1", "A"): 3,
+                    ("WH2", "A"): 2,
+                    ("WH1", "B"): 2,
+                    ("ST1", "A"): 2,
+                    ("ST1", "B"): 1,
+                    ("ST2", "C"): 1,
+                    ("ST2", "A"): 1,
+                    ("WH2", "W"): 2,
+                },
                 channels=CHANNELS,
             ),
         )
@@ -139,6 +149,37 @@ class OrderLifecycle(RuleBasedStateMachine):
         if ids:
             request_id = data.draw(st.sampled_from(ids))
             self.attempt(ff.decline, request_id, None if everything else {"1": 1})
+
+    def open_units(self, request_id: int) -> list[str]:
+        with self.app.uow(readonly=True) as uow:
+            p = t.line_parts.c
+            at_source = ["ALLOCATEDSHIP", "RECEIVEDBYLOGISTICS", "PICKCONFIRMED", "ITEM_PENDING_PICKING", "PICKREADY"]
+            stmt = select(p.line_id).where(p.request_id == request_id, p.status.in_(at_source)).distinct()
+            return sorted(uow.session.scalars(stmt))
+
+    @precondition(lambda self: self.placed > 0)
+    @rule(data=st.data(), quantity=st.sampled_from([None, 1, 2]))
+    def ship_package(self, data, quantity) -> None:  # type: ignore[no-untyped-def]
+        ids = self.requests("HOME", "STS")
+        if not ids:
+            return
+        request_id = data.draw(st.sampled_from(ids))
+        lines = self.open_units(request_id)
+        if lines:
+            chosen = data.draw(st.lists(st.sampled_from(lines), min_size=1, max_size=2, unique=True))
+            self.attempt(ff.ship, request_id, "DHL", f"P{request_id}", lines=dict.fromkeys(chosen, quantity))
+
+    @precondition(lambda self: self.placed > 0)
+    @rule(data=st.data(), quantity=st.sampled_from([None, 1]))
+    def decline_in_store(self, data, quantity) -> None:  # type: ignore[no-untyped-def]
+        ids = self.requests("ISPU")
+        if not ids:
+            return
+        request_id = data.draw(st.sampled_from(ids))
+        lines = self.open_units(request_id)
+        if lines:
+            line = data.draw(st.sampled_from(lines))
+            self.attempt(ff.decline, request_id, {line: quantity}, note="not on the shelf")
 
     @precondition(lambda self: self.placed > 0)
     @rule(data=st.data(), line=st.sampled_from([None, "1", "2"]), quantity=st.sampled_from([None, 1]))
