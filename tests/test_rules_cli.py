@@ -116,10 +116,8 @@ def test_explain_tells_which_rules_matched_which_lines_and_what_each_did(files):
     assert "without it: cost 7.17 instead of 6.22, 2 shipments from ST-MUC, WH-LEJ" in out
     assert 'rules that did not match: "Small orders in one parcel"' in out
     assert "plan with the rules:\n  cost 6.22, 1 shipment\n  WH-LEJ ship_to_store to ST-MUC" in out
-    assert (
-        "plan without the ruleset (no rules, no settings):\n  cost 7.17, 2 shipments\n"
-        "  ST-MUC pickup to ST-MUC: line 3 x1" in out
-    )
+    without = "plan without the ruleset (no rules, no settings):\n"
+    assert without + "  cost 7.17, 2 shipments\n  ST-MUC pickup to ST-MUC: line 3 x1" in out
 
 
 def test_explain_shows_the_plan_without_the_settings_block_too(tmp_path):
