@@ -78,6 +78,23 @@ class CatalogRepository:
                 insert(t.channel_sources), [{"channel": channel, "source": code, "priority": p} for code, p in links]
             )
 
+    def row(self, table: t.Table, key: str, value: str, lock: bool = False) -> Any:
+        """One catalog row by its key (``None`` if absent), locked for update when ``lock`` (PostgreSQL)."""
+        query = select(table).where(table.c[key] == value)
+        return self.session.execute(query.with_for_update() if lock else query).first()
+
+    def page(self, table: t.Table, key: str, after: str | None, limit: int) -> list[Any]:
+        """Up to ``limit`` rows in key order, starting after the key ``after``."""
+        query = select(table).order_by(table.c[key]).limit(limit)
+        if after is not None:
+            query = query.where(table.c[key] > after)
+        return list(self.session.execute(query))
+
+    def links(self, channel: str) -> list[tuple[str, int]]:
+        cs = t.channel_sources.c
+        query = select(cs.source, cs.priority).where(cs.channel == channel).order_by(cs.priority, cs.source)
+        return [(row.source, row.priority) for row in self.session.execute(query)]
+
     def source_codes(self) -> list[str]:
         return list(self.session.scalars(select(t.sources.c.code).order_by(t.sources.c.code)))
 

@@ -10,6 +10,7 @@ warning): reservations are the OMS's own, made by its orders.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +33,10 @@ class NetworkLoaded:
     stock: StockResult = field(default_factory=StockResult)
 
 
-def load_network(app: Oms, doc: Any, actor: str = "operator") -> NetworkLoaded:
+def load_network(
+    app: Oms, doc: Any, actor: str = "operator", precondition: Callable[[UnitOfWork], None] | None = None
+) -> NetworkLoaded:
+    """Check the whole document, then load it in one transaction, after ``precondition`` (if any) held in it."""
     if not isinstance(doc, dict):
         raise InvalidInput([FieldError("", "must be a JSON object")])
     errors: list[FieldError] = []
@@ -44,6 +48,8 @@ def load_network(app: Oms, doc: Any, actor: str = "operator") -> NetworkLoaded:
         raise InvalidInput(errors)
 
     def work(uow: UnitOfWork) -> NetworkLoaded:
+        if precondition is not None:
+            precondition(uow)
         cat = uow.catalog
         cat.upsert(t.sources, "code", [_source_row(s) for s in sources])
         cat.upsert(t.products, "sku", [_product_row(p) for p in products or []])

@@ -54,7 +54,7 @@ def place_order(app: Oms, doc: Any, actor: str = "intake") -> Placed:
         snapshot = uow.catalog.snapshot()
         original = extra["original_order_id"]
         known_original = original is None or uow.orders.find(original, engine_order.channel) is not None
-        _check_against_catalog(engine_order, snapshot, None if known_original else original)
+        check_against_catalog(engine_order, snapshot, None if known_original else original)
         products = uow.catalog.products(snapshot, {ln.sku for ln in engine_order.lines})
         ctx = uow.context(actor)
         order = _new_order(engine_order, extra, products, digest, ctx)
@@ -106,7 +106,7 @@ def _new_order(o: EngineOrder, extra: dict[str, Any], products: dict, digest: st
     )
 
 
-def _check_against_catalog(order: EngineOrder, snapshot: CatalogSnapshot, unknown_original: str | None) -> None:
+def check_against_catalog(order: EngineOrder, snapshot: CatalogSnapshot, unknown_original: str | None) -> None:
     errors = []
     if unknown_original is not None:
         errors.append(FieldError("original_order_id", f"no order {unknown_original!r} in channel {order.channel!r}"))
