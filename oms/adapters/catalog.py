@@ -104,6 +104,22 @@ class CatalogRepository:
         r = t.rulesets.c
         return self.session.scalar(select(r.text).where(r.name == name, r.version == version))
 
+    def ruleset_versions(self, names: Iterable[str]) -> list[Any]:
+        """Every stored version of the rulesets ``names``, newest first (text left out)."""
+        r = t.rulesets.c
+        query = select(r.name, r.version, r.checksum, r.created_at, r.created_by).where(r.name.in_(sorted(names)))
+        return list(self.session.execute(query.order_by(r.version.desc(), r.name)))
+
+    def ruleset(self, name: str, version: int) -> Any:
+        r = t.rulesets.c
+        return self.session.execute(select(t.rulesets).where(r.name == name, r.version == version)).first()
+
+    def activations(self, channel: str) -> list[Any]:
+        """The channel's ruleset activations, the latest first."""
+        a = t.ruleset_activations.c
+        query = select(t.ruleset_activations).where(a.channel == channel).order_by(a.id.desc())
+        return list(self.session.execute(query))
+
     def add_ruleset(self, name: str, text: str, checksum: str, actor: str, now: datetime) -> int:
         r = t.rulesets.c
         latest = self.session.execute(
