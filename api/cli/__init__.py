@@ -7,10 +7,12 @@ import click
 from api.cli.bench import bench
 from api.cli.db import db
 from api.cli.demo import demo
+from api.cli.keys import keys
 from api.cli.network import network
 from api.cli.orders import orders
 from api.cli.requests import requests
 from api.cli.rules import rules
+from api.cli.serve import serve
 from api.cli.source import source
 from api.cli.stock import stock
 
@@ -30,3 +32,5 @@ main.add_command(network)
 main.add_command(orders)
 main.add_command(stock)
 main.add_command(requests)
+main.add_command(keys)
+main.add_command(serve)

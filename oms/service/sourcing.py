@@ -58,6 +58,8 @@ def source_waiting(
         plan = source(engine_order, index, channel.strategy, directives=directives, attempt=order.sourcing_attempts)
     except InputError as err:  # the network changed under the order (say, its pickup store left the channel)
         return _unsourceable(order, parts, str(err), ctx)
+    if app.on_plan is not None:
+        app.on_plan(plan)
     unmanaged_skus = [sku for sku in skus if sku in products and not products[sku].for_engine().manage_stock]
     unmanaged = {(code, sku) for sku in unmanaged_skus for code in index.codes}
     outcome = apply_plan(order, plan, parts, unmanaged, ctx)

@@ -21,6 +21,7 @@ from oms.adapters.orders import OrderRepository
 from oms.adapters.stock import StockRepository
 from oms.domain.catalog import CatalogSnapshot, sellable
 from oms.domain.events import Context, Event, StatusChange, StockEvent
+from oms.service import idempotency
 
 Clock = Callable[[], datetime]
 
@@ -39,6 +40,13 @@ class UnitOfWork:
         self.stock = StockRepository(self.session, lock_rows=not self.db.is_sqlite)
         self.catalog = CatalogRepository(self.session, self.db.cache)
         self.now = self.clock()
+        self.claim = None
+        if not self.readonly:
+            try:  # first, so that a twin request waits here for this one's outcome
+                self.claim = idempotency.write_pending_claim(self.session, self.now)
+            except BaseException:
+                self.__exit__()
+                raise
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -58,6 +66,8 @@ class UnitOfWork:
             self.events.extend(self._stock_events())
         self._write_records()
         self.session.commit()
+        if self.claim is not None:
+            self.claim.written = True
 
     def _write_records(self) -> None:
         """Stock history, status history and outbox rows."""

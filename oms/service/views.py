@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from oms.adapters import tables as t
 from oms.domain.catalog import sellable
@@ -225,3 +225,13 @@ def _delivery(order: Order) -> dict[str, Any]:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def outbox_backlog(app: Oms) -> int:
+    """Events recorded but not yet published."""
+
+    def read(uow: UnitOfWork) -> int:
+        o = t.outbox.c
+        return uow.session.scalar(select(func.count()).select_from(t.outbox).where(o.published_at.is_(None))) or 0
+
+    return transact(app, read, readonly=True)
