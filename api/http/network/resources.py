@@ -1,0 +1,34 @@
+"""``PUT /v1/network``: load sources, products, channels and stock (the same document and handler as
+``oms network load``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g
+
+from api.http.auth import requires
+from api.http.catalog_access import shared_catalog_writer
+from api.http.extensions import Blueprint, current_oms
+from api.http.network.schemas import NetworkDocumentSchema, NetworkLoadedSchema
+from oms.service import catalog
+
+blp = Blueprint("network", __name__, url_prefix="/v1", description="The sourcing network, loaded as one document")
+
+
+@blp.route("/network", methods=["PUT"])
+@requires("merchant")
+@blp.body(NetworkDocumentSchema, "sources, products, channels and stock; items are added or replaced by key")
+@blp.response(200, NetworkLoadedSchema)
+def load_network() -> dict[str, Any]:
+    """Load a network document: add or replace its sources, products and channels, apply its stock."""
+    who = shared_catalog_writer()
+    loaded = catalog.load_network(current_oms(), g.get("json_body"), who.actor)
+    return {
+        "sources": loaded.sources,
+        "products": loaded.products,
+        "channels": loaded.channels,
+        "stock_rows_changed": loaded.stock.changed,
+        "orders_resourced": loaded.stock.resourced,
+        "warnings": loaded.stock.warnings,
+    }
