@@ -39,16 +39,7 @@ def list_(source: str | None, status: str | None, as_json: bool) -> None:
 
 def _report(done: StepDone, as_json: bool) -> None:
     if as_json:
-        emit(
-            {
-                "request_id": done.request_id,
-                "request_status": done.request_status,
-                "order_id": done.order_id,
-                "channel": done.channel,
-                "order_status": done.order_status,
-                "order_reason": done.order_reason,
-            }
-        )
+        emit(done.as_json())
     else:
         click.echo(
             f"request {done.request_id}: {done.request_status}; "

@@ -131,8 +131,7 @@ def requires(*roles: str) -> Callable[[F], F]:
             "manual_doc": {
                 **doc.get("manual_doc", {}),
                 "security": [{BEARER: []}],
-                "description": f"Roles: {', '.join(('admin', *roles))}"
-                + ("; readonly may read." if "readonly" not in roles else "."),
+                "description": f"Roles: {', '.join(('admin', *roles))} (readonly keys may use every GET).",
             },
         }
         return guarded  # type: ignore[return-value]

@@ -67,8 +67,10 @@ def _fits(value: Any, kind: type) -> bool:
     return isinstance(value, kind)
 
 
-def page(items: list[Any], next_position: dict[str, Any] | None, limit: int, **doc: Any) -> tuple[dict, dict]:
-    """The page body and its headers (flask-smorest unpacks ``(body, headers)``)."""
+def page(
+    items: list[Any] | None, next_position: dict[str, Any] | None, limit: int, key: str = "items", **doc: Any
+) -> tuple[dict, dict]:
+    """The page body (``items`` under ``key``, and ``doc``) and its headers (flask-smorest unpacks the pair)."""
     headers = {}
     cursor = encode_cursor(next_position) if next_position is not None else None
     if cursor is not None:
@@ -76,7 +78,8 @@ def page(items: list[Any], next_position: dict[str, Any] | None, limit: int, **d
         args.update(cursor=cursor, limit=str(limit))
         query = "&".join(f"{k}={_quote(v)}" for k, v in args.items())
         headers["Link"] = f'<{request.base_url}?{query}>; rel="next"'
-    return {"items": items, "next_cursor": cursor, **doc}, headers
+    body = {key: items} if items is not None else {}
+    return {**body, "next_cursor": cursor, **doc}, headers
 
 
 def _quote(value: str) -> str:

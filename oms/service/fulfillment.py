@@ -13,6 +13,7 @@ from oms.domain import fulfillment
 from oms.domain.events import Context
 from oms.domain.order import Order
 from oms.domain.requests import ShipmentRequest
+from oms.errors import NotFound
 from oms.service.app import Oms, transact
 from oms.service.sourcing import source_waiting
 from oms.service.unit_of_work import UnitOfWork
@@ -27,12 +28,31 @@ class StepDone:
     order_status: str
     order_reason: str | None
 
+    def as_json(self) -> dict[str, object]:
+        return {
+            "request_id": self.request_id,
+            "request_status": str(self.request_status),
+            "order_id": self.order_id,
+            "channel": self.channel,
+            "order_status": str(self.order_status),
+            "order_reason": self.order_reason,
+        }
+
+
+Channels = frozenset[str] | None  # the channels a caller may touch; None: every channel
+
 
 def _step(
-    app: Oms, request_id: int, actor: str, apply: Callable[[UnitOfWork, Order, ShipmentRequest, Context], None]
+    app: Oms,
+    request_id: int,
+    actor: str,
+    apply: Callable[[UnitOfWork, Order, ShipmentRequest, Context], None],
+    channels: Channels = None,
 ) -> StepDone:
     def work(uow: UnitOfWork) -> StepDone:
         order = uow.orders.by_request(request_id, lock=True)
+        if channels is not None and order.channel not in channels:
+            raise NotFound(f"no shipment request {request_id}")  # the same answer as for a missing one
         req = order.request(request_id)
         ctx = uow.context(actor)
         apply(uow, order, req, ctx)
@@ -43,28 +63,32 @@ def _step(
     return transact(app, work)
 
 
-def acknowledge(app: Oms, request_id: int, actor: str = "source") -> StepDone:
-    return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.acknowledge(o, r, ctx))
+def acknowledge(app: Oms, request_id: int, actor: str = "source", channels: Channels = None) -> StepDone:
+    return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.acknowledge(o, r, ctx), channels)
 
 
-def pick(app: Oms, request_id: int, actor: str = "source") -> StepDone:
-    return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.pick(o, r, ctx))
+def pick(app: Oms, request_id: int, actor: str = "source", channels: Channels = None) -> StepDone:
+    return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.pick(o, r, ctx), channels)
 
 
-def pack(app: Oms, request_id: int, actor: str = "source") -> StepDone:
-    return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.pack(o, r, ctx))
+def pack(app: Oms, request_id: int, actor: str = "source", channels: Channels = None) -> StepDone:
+    return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.pack(o, r, ctx), channels)
 
 
-def ship(app: Oms, request_id: int, carrier: str, tracking: str, actor: str = "source") -> StepDone:
-    return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.ship(o, r, carrier, tracking, ctx))
+def ship(
+    app: Oms, request_id: int, carrier: str, tracking: str, actor: str = "source", channels: Channels = None
+) -> StepDone:
+    return _step(
+        app, request_id, actor, lambda uow, o, r, ctx: fulfillment.ship(o, r, carrier, tracking, ctx), channels
+    )
 
 
-def receive(app: Oms, request_id: int, actor: str = "store") -> StepDone:
-    return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.receive(o, r, ctx))
+def receive(app: Oms, request_id: int, actor: str = "store", channels: Channels = None) -> StepDone:
+    return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.receive(o, r, ctx), channels)
 
 
-def collect(app: Oms, request_id: int, actor: str = "store") -> StepDone:
-    return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.collect(o, r, ctx))
+def collect(app: Oms, request_id: int, actor: str = "store", channels: Channels = None) -> StepDone:
+    return _step(app, request_id, actor, lambda uow, o, r, ctx: fulfillment.collect(o, r, ctx), channels)
 
 
 def decline(
@@ -73,9 +97,10 @@ def decline(
     lines: dict[str, int | None] | None = None,
     note: str | None = None,
     actor: str = "source",
+    channels: Channels = None,
 ) -> StepDone:
     def apply(uow: UnitOfWork, order: Order, req: ShipmentRequest, ctx: Context) -> None:
         resourced = fulfillment.decline(order, req, lines, note, ctx)
         source_waiting(app, uow, order, ctx, resourced)
 
-    return _step(app, request_id, actor, apply)
+    return _step(app, request_id, actor, apply, channels)

@@ -32,6 +32,14 @@ class StockResult:
     grew: set[str] = field(default_factory=set)  # SKUs whose availability grew somewhere
     resourced: int = 0
 
+    def as_json(self) -> dict[str, object]:
+        return {
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "orders_resourced": self.resourced,
+            "warnings": self.warnings,
+        }
+
 
 def update_stock(app: Oms, doc: Any, actor: str = "stock-feed", resource: bool = True) -> StockResult:
     message = load_stock_message(doc)

@@ -32,6 +32,15 @@ class Placed:
     reason: str | None
     created: bool  # False: the same payload was placed before, this is that order
 
+    def as_json(self) -> dict[str, object]:
+        return {
+            "order_id": self.order_id,
+            "channel": self.channel,
+            "status": str(self.status),
+            "reason": self.reason,
+            "created": self.created,
+        }
+
 
 def place_order(app: Oms, doc: Any, actor: str = "intake") -> Placed:
     """Validate (every error at once), record, and source directly unless the channel batches."""
