@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
 from flask.views import MethodView
 
 from api.http.auth import caller, not_found_unless_seen, requires
+from api.http.bodies import json_body
 from api.http.channels.schemas import ChannelPageSchema, ChannelSchema
 from api.http.extensions import Blueprint, current_oms
 from api.http.pagination import PageArgs, decode_cursor, page, page_limit
@@ -38,7 +38,7 @@ class Channels(MethodView):
         return page(seen, found.next_after and {"after": found.next_after}, limit)
 
 
-@blp.route("/channels/<code>")
+@blp.route("/channels/<string(maxlength=64):code>")
 class ChannelItem(MethodView):
     @requires("merchant", "support")
     @blp.etag
@@ -56,4 +56,4 @@ class ChannelItem(MethodView):
         """Replace a channel's settings and sources (If-Match: its ETag)."""
         not_found_unless_seen(code, f"channel {code!r}")
         expect = lambda current: blp.check_etag(current, ChannelSchema)  # noqa: E731
-        return catalog_items.replace(current_oms(), CHANNEL, code, g.get("json_body"), expect, caller().actor)
+        return catalog_items.replace(current_oms(), CHANNEL, code, json_body(), expect, caller().actor)

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
-
 from api.http.auth import requires
+from api.http.bodies import json_body
 from api.http.catalog_access import shared_catalog_writer
 from api.http.extensions import Blueprint, current_oms
 from api.http.network.schemas import NetworkDocumentSchema, NetworkLoadedSchema
@@ -23,7 +22,7 @@ blp = Blueprint("network", __name__, url_prefix="/v1", description="The sourcing
 def load_network() -> dict[str, Any]:
     """Load a network document: add or replace its sources, products and channels, apply its stock."""
     who = shared_catalog_writer()
-    loaded = catalog.load_network(current_oms(), g.get("json_body"), who.actor)
+    loaded = catalog.load_network(current_oms(), json_body(), who.actor)
     return {
         "sources": loaded.sources,
         "products": loaded.products,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.http.auth import requires
+from api.http.bodies import json_response
 from api.http.extensions import Blueprint, current_oms
 from api.http.rules.schemas import CheckedSchema, CheckSchema, ExplainSchema, ExplanationSchema
 from api.http.sourcing.access import order_channel_seen
@@ -30,9 +31,10 @@ def check(body: dict[str, Any]) -> dict[str, Any]:
 @requires("merchant", "support")
 @blp.arguments(ExplainSchema)
 @blp.response(200, ExplanationSchema)
-def explain(body: dict[str, Any]) -> dict[str, Any]:
+def explain(body: dict[str, Any]) -> Any:
     """Which rules match the order, what each does to its plan (the answer of oms rules explain --json)."""
     order_channel_seen(body["order"])
-    return simulation.explain_rules(
-        current_oms(), body["rules"], body["order"], body.get("network"), body.get("strategy", "optimal")
+    oms = current_oms()
+    return json_response(
+        simulation.explain_rules(oms, body["rules"], body["order"], body.get("network"), body["strategy"])
     )

@@ -27,7 +27,12 @@ from api.http.rulesets.schemas import (
 )
 from oms.service import rulesets
 
-blp = Blueprint("rulesets", __name__, url_prefix="/v1/channels/<code>/rulesets", description="A channel's rulesets")
+blp = Blueprint(
+    "rulesets",
+    __name__,
+    url_prefix="/v1/channels/<string(maxlength=64):code>/rulesets",
+    description="A channel's rulesets",
+)
 
 
 @blp.route("")

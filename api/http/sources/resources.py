@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
 from flask.views import MethodView
 
 from api.http.auth import requires
+from api.http.bodies import json_body
 from api.http.catalog_access import shared_catalog_writer
 from api.http.extensions import Blueprint, current_oms
 from api.http.pagination import PageArgs, decode_cursor, page, page_limit
@@ -37,7 +37,7 @@ class Sources(MethodView):
         return page(found.items, found.next_after and {"after": found.next_after}, limit)
 
 
-@blp.route("/sources/<code>")
+@blp.route("/sources/<string(maxlength=64):code>")
 class SourceItem(MethodView):
     @requires("merchant", "support")
     @blp.etag
@@ -54,4 +54,4 @@ class SourceItem(MethodView):
         """Replace a source (If-Match: its ETag)."""
         who = shared_catalog_writer()
         expect = lambda current: blp.check_etag(current, SourceSchema)  # noqa: E731
-        return catalog_items.replace(current_oms(), SOURCE, code, g.get("json_body"), expect, who.actor)
+        return catalog_items.replace(current_oms(), SOURCE, code, json_body(), expect, who.actor)

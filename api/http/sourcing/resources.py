@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.http.auth import requires
+from api.http.bodies import json_response
 from api.http.extensions import Blueprint, current_oms
 from api.http.sourcing.access import order_channel_seen
 from api.http.sourcing.schemas import PlanSchema, SimulationSchema
@@ -20,9 +21,10 @@ blp = Blueprint("sourcing", __name__, url_prefix="/v1/sourcing", description="So
 @requires("merchant")
 @blp.arguments(SimulationSchema)
 @blp.response(200, PlanSchema)
-def simulate(body: dict[str, Any]) -> dict[str, Any]:
+def simulate(body: dict[str, Any]) -> Any:
     """Plan an order against the stored network and channel rules, or the given ones."""
     order_channel_seen(body["order"])
-    return simulation.simulate(
+    plan = simulation.simulate(
         current_oms(), body["order"], body.get("strategy"), body.get("rules"), body.get("network")
     )
+    return json_response(plan)
