@@ -61,7 +61,7 @@ class SettingSchema(Schema):
 
 
 class ExplanationSchema(Schema):
-    ruleset = ma.fields.Nested(RulesetSummarySchema(only=("name", "version")))
+    ruleset = ma.fields.Nested(RulesetSummarySchema)
     order_id = ma.fields.String()
     lines = ma.fields.Integer()
     strategy = ma.fields.String()
