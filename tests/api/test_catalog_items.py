@@ -1,5 +1,5 @@
 """The network over HTTP: load it, page through it, and edit one source, channel or product under If-Match."""
-# ruff: noqa: F811 (the catalog fixtures are imported by name)
+# ruff: noqa: F401, F811 (the catalog fixtures are imported by name)
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from api.http import create_app
 from oms.rules import DslRules
 from oms.service.app import Oms
-from tests.api.catalog_fixtures import Api, Service, loaded, merchant, sample_network, service  # noqa: F401
+from tests.api.catalog_fixtures import Api, Service, loaded, merchant, sample_network, service
 from tests.oms.databases import database
 
 NETWORK = "/v1/network"
