@@ -15,13 +15,14 @@ from flask.views import MethodView
 
 from api.http.auth import caller, not_found_unless_seen, requires
 from api.http.bodies import json_body
+from api.http.catalog_guard import guard_numbers
 from api.http.channels.schemas import ChannelPageSchema, ChannelSchema
 from api.http.extensions import Blueprint, current_oms
 from api.http.pagination import PageArgs, decode_cursor, page, page_limit
 from oms.service import catalog_items
 from oms.service.catalog_items import CHANNEL
 
-blp = Blueprint("channels", __name__, url_prefix="/v1", description="Sales channels and their sources")
+blp = guard_numbers(Blueprint("channels", __name__, url_prefix="/v1", description="Sales channels and their sources"))
 
 
 @blp.route("/channels")

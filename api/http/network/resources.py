@@ -7,12 +7,14 @@ from typing import Any
 
 from api.http.auth import requires
 from api.http.bodies import json_body
-from api.http.catalog_access import shared_catalog_writer
+from api.http.catalog_guard import guard_numbers, shared_catalog_writer
 from api.http.extensions import Blueprint, current_oms
 from api.http.network.schemas import NetworkDocumentSchema, NetworkLoadedSchema
 from oms.service import catalog
 
-blp = Blueprint("network", __name__, url_prefix="/v1", description="The sourcing network, loaded as one document")
+blp = guard_numbers(
+    Blueprint("network", __name__, url_prefix="/v1", description="The sourcing network, loaded as one document")
+)
 
 
 @blp.route("/network", methods=["PUT"])

@@ -15,6 +15,7 @@ from flask import url_for
 from flask.views import MethodView
 
 from api.http.auth import caller, not_found_unless_seen, requires
+from api.http.catalog_guard import guard_numbers
 from api.http.extensions import Blueprint, current_oms
 from api.http.idempotency import idempotent
 from api.http.rulesets.schemas import (
@@ -27,11 +28,13 @@ from api.http.rulesets.schemas import (
 )
 from oms.service import rulesets
 
-blp = Blueprint(
-    "rulesets",
-    __name__,
-    url_prefix="/v1/channels/<string(maxlength=64):code>/rulesets",
-    description="A channel's rulesets",
+blp = guard_numbers(
+    Blueprint(
+        "rulesets",
+        __name__,
+        url_prefix="/v1/channels/<string(maxlength=64):code>/rulesets",
+        description="A channel's rulesets",
+    )
 )
 
 

@@ -14,14 +14,16 @@ from flask.views import MethodView
 
 from api.http.auth import requires
 from api.http.bodies import json_body
-from api.http.catalog_access import shared_catalog_writer
+from api.http.catalog_guard import guard_numbers, shared_catalog_writer
 from api.http.extensions import Blueprint, current_oms
 from api.http.pagination import PageArgs, decode_cursor, page, page_limit
 from api.http.sources.schemas import SourcePageSchema, SourceSchema
 from oms.service import catalog_items
 from oms.service.catalog_items import SOURCE
 
-blp = Blueprint("sources", __name__, url_prefix="/v1", description="Sources: warehouses, stores, drop-shippers")
+blp = guard_numbers(
+    Blueprint("sources", __name__, url_prefix="/v1", description="Sources: warehouses, stores, drop-shippers")
+)
 
 
 @blp.route("/sources")
