@@ -14,26 +14,45 @@ surface as a driver error.  These routes answer it as the sender's mistake:
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Response, g
 from flask_smorest import Blueprint
 from sqlalchemy.exc import DataError
 
-from api.http.auth import Caller, caller
+from api.http.auth import caller, not_found_unless_seen
 from api.http.problems import Problem, data_problem, field_errors, problem
 from oms.errors import FieldError
 
+F = TypeVar("F", bound=Callable[..., Any])
 INT64 = 2**63
 INT32 = 2**31
 
 
-def shared_catalog_writer() -> Caller:
-    """The caller, if its key may change what every channel shares (403 otherwise)."""
-    who = caller()
-    if who.channels is not None:
-        raise Problem(403, "forbidden", "a key limited to channels may not change what all channels share")
-    return who
+def shared_catalog(view: F) -> F:
+    """403 for a key limited to channels, before the body or preconditions are looked at (under ``@requires``)."""
+
+    @functools.wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        if caller().channels is not None:
+            raise Problem(403, "forbidden", "a key limited to channels may not change what all channels share")
+        return view(*args, **kwargs)
+
+    return checked  # type: ignore[return-value]
+
+
+def channel_in_path(view: F) -> F:
+    """404 for a channel the caller's key does not see, before its body or preconditions are looked at
+    (put it under ``@requires``)."""
+
+    @functools.wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        not_found_unless_seen(kwargs["code"], f"channel {kwargs['code']!r}")
+        return view(*args, **kwargs)
+
+    return checked  # type: ignore[return-value]
 
 
 def guard_numbers(blp: Blueprint) -> Blueprint:

@@ -43,7 +43,8 @@ def load_network(
     sources, stock_rows = _engine_part(doc, errors)
     products = _collect(lambda: load_products(doc.get("products", [])), errors)
     channels = _collect(lambda: load_channels(doc.get("channels", [])), errors)
-    ignored = sum(1 for row in doc.get("stock") or [] if isinstance(row, dict) and row.get("reserved"))
+    rows = doc.get("stock") or []
+    ignored = sum(1 for row in rows if isinstance(row, dict) and row.get("reserved")) if isinstance(rows, list) else 0
     if errors:
         raise InvalidInput(errors)
 
@@ -113,10 +114,11 @@ def set_ruleset(app: Oms, channel: str, name: str | None, text: str | None, acto
 
 
 def _engine_part(doc: dict[str, Any], errors: list[FieldError]) -> tuple[list, list]:
-    stock = [
-        {k: v for k, v in row.items() if k != "reserved"} if isinstance(row, dict) else row
-        for row in (doc.get("stock") or [])
-    ]
+    rows = doc.get("stock") or []
+    if not isinstance(rows, list):
+        errors.append(FieldError("stock", "must be a list"))
+        return [], []
+    stock = [{k: v for k, v in row.items() if k != "reserved"} if isinstance(row, dict) else row for row in rows]
     try:
         network = load_engine_network({"sources": doc.get("sources", []), "stock": stock})
     except InputError as err:

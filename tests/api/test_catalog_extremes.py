@@ -76,13 +76,13 @@ def mutated(draw: st.DrawFn, doc: Any) -> Any:
     for _ in range(draw(st.integers(1, 3))):
         at = draw(st.sampled_from(places(doc)))
         if not at:
-            return draw(extreme) if draw(st.booleans()) else doc
+            return copy.deepcopy(draw(extreme)) if draw(st.booleans()) else doc
         parent = doc
         for step in at[:-1]:
             parent = parent[step]
-        parent[at[-1]] = draw(extreme)
+        parent[at[-1]] = copy.deepcopy(draw(extreme))  # a copy: later draws must not change the shared values
     if isinstance(doc, dict) and draw(st.booleans()):
-        doc[draw(st.text(max_size=10))] = draw(extreme)
+        doc[draw(st.text(max_size=10))] = copy.deepcopy(draw(extreme))
     return doc
 
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from flask.views import MethodView
 
-from api.http.auth import caller, not_found_unless_seen, requires
+from api.http.auth import caller, requires
 from api.http.bodies import json_body
-from api.http.catalog_guard import guard_numbers
+from api.http.catalog_guard import channel_in_path, guard_numbers
 from api.http.channels.schemas import ChannelPageSchema, ChannelSchema
 from api.http.extensions import Blueprint, current_oms
 from api.http.pagination import PageArgs, decode_cursor, page, page_limit
@@ -42,19 +42,19 @@ class Channels(MethodView):
 @blp.route("/channels/<string(maxlength=64):code>")
 class ChannelItem(MethodView):
     @requires("merchant", "support")
+    @channel_in_path
     @blp.etag
     @blp.response(200, ChannelSchema)
     def get(self, code: str) -> dict[str, Any]:
         """One channel, with its ETag."""
-        not_found_unless_seen(code, f"channel {code!r}")
         return catalog_items.show(current_oms(), CHANNEL, code)
 
     @requires("merchant")
+    @channel_in_path
     @blp.etag
     @blp.body(ChannelSchema, 'the whole channel; "sources" is "*" or a list of codes or {source, priority}')
     @blp.response(200, ChannelSchema)
     def put(self, code: str) -> dict[str, Any]:
         """Replace a channel's settings and sources (If-Match: its ETag)."""
-        not_found_unless_seen(code, f"channel {code!r}")
         expect = lambda current: blp.check_etag(current, ChannelSchema)  # noqa: E731
         return catalog_items.replace(current_oms(), CHANNEL, code, json_body(), expect, caller().actor)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.http.auth import requires
+from api.http.auth import caller, requires
 from api.http.bodies import json_body
-from api.http.catalog_guard import guard_numbers, shared_catalog_writer
+from api.http.catalog_guard import guard_numbers, shared_catalog
 from api.http.extensions import Blueprint, current_oms
 from api.http.network.schemas import NetworkDocumentSchema, NetworkLoadedSchema
 from oms.service import catalog
@@ -19,12 +19,12 @@ blp = guard_numbers(
 
 @blp.route("/network", methods=["PUT"])
 @requires("merchant")
+@shared_catalog
 @blp.body(NetworkDocumentSchema, "sources, products, channels and stock; items are added or replaced by key")
 @blp.response(200, NetworkLoadedSchema)
 def load_network() -> dict[str, Any]:
     """Load a network document: add or replace its sources, products and channels, apply its stock."""
-    who = shared_catalog_writer()
-    loaded = catalog.load_network(current_oms(), json_body(), who.actor)
+    loaded = catalog.load_network(current_oms(), json_body(), caller().actor)
     return {
         "sources": loaded.sources,
         "products": loaded.products,

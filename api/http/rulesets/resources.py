@@ -14,8 +14,8 @@ from typing import Any
 from flask import url_for
 from flask.views import MethodView
 
-from api.http.auth import caller, not_found_unless_seen, requires
-from api.http.catalog_guard import guard_numbers
+from api.http.auth import caller, requires
+from api.http.catalog_guard import channel_in_path, guard_numbers
 from api.http.extensions import Blueprint, current_oms
 from api.http.idempotency import idempotent
 from api.http.rulesets.schemas import (
@@ -41,20 +41,20 @@ blp = guard_numbers(
 @blp.route("")
 class Rulesets(MethodView):
     @requires("merchant", "support")
+    @channel_in_path
     @blp.response(200, RulesetVersionsSchema)
     def get(self, code: str) -> dict[str, Any]:
         """The channel's ruleset versions, newest first, and the active one."""
-        not_found_unless_seen(code, f"channel {code!r}")
         return rulesets.versions(current_oms(), code)
 
     @requires("merchant")
+    @channel_in_path
     @idempotent
     @blp.arguments(NewVersionSchema)
     @blp.response(201, RulesetVersionSchema)
     @blp.alt_response(200, schema=RulesetVersionSchema, description="the text is the latest version's")
     def post(self, body: dict[str, Any], code: str) -> tuple[dict, int, dict]:
         """Store a new version of the channel's ruleset (not activated)."""
-        not_found_unless_seen(code, f"channel {code!r}")
         posted = rulesets.post_version(current_oms(), code, body["text"], body.get("name"), caller().actor)
         v = posted.version
         where = url_for("rulesets.RulesetVersion", code=code, version=v["version"], name=v["name"])
@@ -64,30 +64,30 @@ class Rulesets(MethodView):
 @blp.route("/<int:version>")
 class RulesetVersion(MethodView):
     @requires("merchant", "support")
+    @channel_in_path
     @blp.etag
     @blp.arguments(NameArgs, location="query", as_kwargs=True)
     @blp.response(200, RulesetVersionSchema)
     def get(self, code: str, version: int, name: str | None = None) -> dict[str, Any]:
         """One version with its text."""
-        not_found_unless_seen(code, f"channel {code!r}")
         return rulesets.version(current_oms(), code, version, name)
 
 
 @blp.route("/<int:version>/activate", methods=["POST"])
 @requires("merchant")
+@channel_in_path
 @idempotent
 @blp.arguments(ActivateSchema, required=False)
 @blp.response(200, RulesetVersionSchema)
 def activate(body: dict[str, Any], code: str, version: int) -> dict[str, Any]:
     """Make a stored version the channel's active ruleset."""
-    not_found_unless_seen(code, f"channel {code!r}")
     return rulesets.activate(current_oms(), code, version, (body or {}).get("name"), caller().actor)
 
 
 @blp.route("/history")
 @requires("merchant", "support")
+@channel_in_path
 @blp.response(200, HistorySchema)
 def history(code: str) -> dict[str, Any]:
     """Every activation on the channel, the latest first."""
-    not_found_unless_seen(code, f"channel {code!r}")
     return rulesets.history(current_oms(), code)

@@ -12,9 +12,9 @@ from typing import Any
 
 from flask.views import MethodView
 
-from api.http.auth import requires
+from api.http.auth import caller, requires
 from api.http.bodies import json_body
-from api.http.catalog_guard import guard_numbers, shared_catalog_writer
+from api.http.catalog_guard import guard_numbers, shared_catalog
 from api.http.extensions import Blueprint, current_oms
 from api.http.pagination import PageArgs, decode_cursor, page, page_limit
 from api.http.sources.schemas import SourcePageSchema, SourceSchema
@@ -49,11 +49,11 @@ class SourceItem(MethodView):
         return catalog_items.show(current_oms(), SOURCE, code)
 
     @requires("merchant")
+    @shared_catalog
     @blp.etag
     @blp.body(SourceSchema, "the whole source; its code may be left out")
     @blp.response(200, SourceSchema)
     def put(self, code: str) -> dict[str, Any]:
         """Replace a source (If-Match: its ETag)."""
-        who = shared_catalog_writer()
         expect = lambda current: blp.check_etag(current, SourceSchema)  # noqa: E731
-        return catalog_items.replace(current_oms(), SOURCE, code, json_body(), expect, who.actor)
+        return catalog_items.replace(current_oms(), SOURCE, code, json_body(), expect, caller().actor)
