@@ -157,6 +157,8 @@ def load_intake_order(doc: Any) -> tuple[Order, dict[str, Any]]:
 
 
 def load_stock_message(doc: Any) -> dict[str, Any]:
+    if not isinstance(doc, dict):
+        raise InvalidInput([FieldError("", "must be a JSON object")])
     if isinstance(doc, dict) and isinstance(doc.get("items"), list) and len(doc["items"]) > MAX_STOCK_ITEMS:
         raise InvalidInput(
             [FieldError("items", f"holds {len(doc['items'])} items; a message may hold at most {MAX_STOCK_ITEMS}")]

@@ -20,6 +20,15 @@ from api.cli.inputs import fail
 )
 def serve(bind: str | None, workers: int | None) -> None:
     """Serve the HTTP API (docs/api.md) on the database named by OMS_DATABASE_URL."""
+    metrics_dir = _metrics_dir()  # before the metrics are defined, so that every worker writes to it
+    try:
+        _serve(bind, workers)
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _serve(bind: str | None, workers: int | None) -> None:
     from gunicorn.app.base import BaseApplication
 
     from api.http.config import ConfigError, load_settings
@@ -30,7 +39,6 @@ def serve(bind: str | None, workers: int | None) -> None:
         fail(str(err))
     open_oms().db.dispose()  # fail now, in one line, when the database is unreachable or not migrated
     os.environ["OMS_BIND"] = settings["OMS_BIND"]  # the workers' create_app reads it (/metrics on loopback)
-    metrics_dir = _metrics_dir()
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -43,6 +51,7 @@ def serve(bind: str | None, workers: int | None) -> None:
                 "timeout": 60,
                 "graceful_timeout": 20,
                 "child_exit": _child_exit,
+                "control_socket_disable": True,  # several servers may run on one machine
             }
             for key, value in options.items():
                 self.cfg.set(key, value)
@@ -55,11 +64,7 @@ def serve(bind: str | None, workers: int | None) -> None:
     click.echo(
         f"serving the OMS API on http://{settings['OMS_BIND']} with {settings['OMS_WORKERS']} worker(s)", err=True
     )
-    try:
-        Server().run()
-    finally:
-        if metrics_dir is not None:
-            shutil.rmtree(metrics_dir, ignore_errors=True)
+    Server().run()
 
 
 def _metrics_dir() -> str | None:

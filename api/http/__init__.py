@@ -61,6 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None, oms: Oms | None = None) 
     app.before_request(bodies.check_request)
     problems.register(app)
     api = Api(app)
+    app.extensions["oms_api"] = api
     for blueprint in resource_blueprints():
         api.register_blueprint(blueprint)
     return app

@@ -48,14 +48,16 @@ def idempotent(view: F) -> F:
         _check(key)
         app = current_oms()
         claim = Claim(f"key:{caller().key_id}", key, _fingerprint())
+        wait = current_app.config["OMS_IDEMPOTENCY_WAIT_SECONDS"]
         found = service.find(app, claim.scope, key)
-        if found is not None:
+        if found is not None:  # done before, or its effect committed and its response is on the way
+            if found.status_code is None and found.fingerprint == claim.fingerprint:
+                found = service.wait_for_response(app, claim.scope, key, wait)
             return _answer(found, claim)
         try:
             with service.claiming(claim):
                 response = current_app.make_response(view(*args, **kwargs))
-        except KeyTaken:
-            wait = current_app.config["OMS_IDEMPOTENCY_WAIT_SECONDS"]
+        except KeyTaken:  # a twin claimed it while this one waited: its answer is this one's
             return _answer(service.wait_for_response(app, claim.scope, key, wait), claim)
         except Exception as err:
             if not claim.written:  # no effect: nothing to replay, the request may be sent again

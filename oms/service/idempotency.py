@@ -90,15 +90,18 @@ def write_pending_claim(session: Session, now: datetime) -> Claim | None:
 
 def find(app: Oms, scope: str, key: str) -> Recorded | None:
     """The live record of ``key``; an expired one is deleted so that the key can be used again."""
-    with app.db.session() as session:
+    with app.db.session(readonly=True) as session:
         row = session.execute(select(t.idempotency_keys).where(i.scope == scope, i.key == key)).first()
-        if row is None:
-            return None
-        if row.expires_at <= app.clock():
-            session.execute(delete(t.idempotency_keys).where(i.scope == scope, i.key == key))
+    if row is None:
+        return None
+    if row.expires_at <= app.clock():
+        with app.db.session() as session:
+            session.execute(
+                delete(t.idempotency_keys).where(i.scope == scope, i.key == key, i.expires_at <= app.clock())
+            )
             session.commit()
-            return None
-        return Recorded(row.fingerprint, row.status_code, row.body, row.location)
+        return None
+    return Recorded(row.fingerprint, row.status_code, row.body, row.location)
 
 
 def wait_for_response(app: Oms, scope: str, key: str, timeout: float) -> Recorded | None:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import logging
 
 from flask import Response, current_app, jsonify
+from marshmallow import fields
 
 from api.http.auth import caller
 from api.http.config import is_loopback_bind
-from api.http.extensions import Blueprint, current_oms
+from api.http.extensions import Blueprint, Schema, current_oms
 from api.http.observability import OUTBOX_BACKLOG, metrics_response
 from api.http.problems import problem
 from oms.adapters.migrate import current_revision, head_revision
@@ -19,8 +20,18 @@ log = logging.getLogger("oms.http.error")
 blp = Blueprint("health", __name__, description="Probes and metrics")
 
 
+class HealthSchema(Schema):
+    status = fields.String(required=True)
+
+
+class ReadySchema(Schema):
+    status = fields.String(required=True)
+    schema = fields.String(required=True, metadata={"description": "the database's schema revision"})
+
+
 @blp.route("/healthz")
 @blp.doc(security=[])
+@blp.response(200, HealthSchema)
 def healthz() -> Response:
     """The process is up."""
     return jsonify(status="ok")
@@ -28,6 +39,7 @@ def healthz() -> Response:
 
 @blp.route("/readyz")
 @blp.doc(security=[])
+@blp.response(200, ReadySchema)
 def readyz() -> Response:
     """The database answers and its schema is at the revision this code expects."""
     db = current_oms().db
@@ -44,6 +56,7 @@ def readyz() -> Response:
 
 @blp.route("/metrics")
 @blp.doc(security=[{"bearerAuth": []}, {}])
+@blp.response(200, content_type="text/plain", description="Prometheus text format")
 def metrics() -> Response:
     """Prometheus metrics (text format)."""
     if not is_loopback_bind(current_app.config["OMS_BIND"]):
