@@ -131,3 +131,16 @@ def test_explaining_invalid_rules_and_orders_names_every_field(merchant: Api) ->
     assert answer.status_code == 422
     paths = {e["path"] for e in answer.json["errors"]}
     assert {"rules", "order.id", "order.delivery", "order.lines", "strategy"} <= paths
+
+
+def test_a_version_posted_under_another_name_becomes_the_channels_ruleset_once_activated(loaded: Api) -> None:
+    posted = loaded.post(RULESETS, json={"text": EU_ONLY, "name": "eu"})
+    assert posted.status_code == 201 and posted.headers["Location"].endswith("/rulesets/1?name=eu")
+    assert loaded.get(RULESETS).json["versions"] == []  # not the channel's own ruleset yet
+    assert loaded.get(posted.headers["Location"]).json["text"] == EU_ONLY
+    assert loaded.post(f"{RULESETS}/1/activate", json={"name": "eu"}).status_code == 200
+    listed = loaded.get(RULESETS).json
+    assert listed["name"] == "eu" and [v["name"] for v in listed["versions"]] == ["eu"]
+    next_version = loaded.post(RULESETS, json={"text": NO_VIENNA}).json
+    assert (next_version["name"], next_version["version"]) == ("eu", 2)
+    assert loaded.get(f"{RULESETS}/2").json["name"] == "eu"  # the next version of the active ruleset's name
