@@ -206,6 +206,7 @@ def with_value(doc: Any, at: tuple, new: Any) -> Any:
     return doc
 
 
+@pytest.mark.parametrize("service", ["sqlite", "postgresql"], indirect=True)
 @pytest.mark.parametrize("number", NUMBERS)
 def test_every_number_of_every_body_at_an_extreme_is_answered_cleanly(loaded: Api, number: float) -> None:
     network = sample_network()
