@@ -45,6 +45,7 @@ def load_network(
     channels = _collect(lambda: load_channels(doc.get("channels", [])), errors)
     rows = doc.get("stock") or []
     ignored = sum(1 for row in rows if isinstance(row, dict) and row.get("reserved")) if isinstance(rows, list) else 0
+    errors += _repeated("products", "sku", products or []) + _repeated("channels", "code", channels or [])
     if errors:
         raise InvalidInput(errors)
 
@@ -125,6 +126,17 @@ def _engine_part(doc: dict[str, Any], errors: list[FieldError]) -> tuple[list, l
         errors.append(FieldError(err.path, err.message))
         return [], []
     return network.sources, network.stock
+
+
+def _repeated(collection: str, key: str, items: list[dict[str, Any]]) -> list[FieldError]:
+    """A key given twice in one document: which of the two items was meant is anyone's guess."""
+    seen: set[str] = set()
+    errors = []
+    for i, item in enumerate(items):
+        if item[key] in seen:
+            errors.append(FieldError(f"{collection}[{i}].{key}", f"duplicate {key} {item[key]!r}"))
+        seen.add(item[key])
+    return errors
 
 
 def _collect(load, errors: list[FieldError]):  # type: ignore[no-untyped-def]

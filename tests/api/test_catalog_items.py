@@ -163,3 +163,14 @@ def test_two_edits_from_the_same_read_one_wins_the_other_is_412(kind: str, tmp_p
             assert api.get(f"{PRODUCTS}/MUG-SET").json["tags"] == ["a"]
         finally:
             oms.db.dispose()
+
+
+def test_a_network_that_names_a_product_or_channel_twice_is_refused_by_position(merchant: Api) -> None:
+    doc = {
+        "sources": sample_network()["sources"][:1],
+        "products": [{"sku": "0"}, {"sku": "0"}],
+        "channels": [{"code": "web"}, {"code": "app"}, {"code": "web"}],
+    }
+    answer = merchant.put(NETWORK, json=doc)
+    assert answer.status_code == 422
+    assert {e["path"] for e in answer.json["errors"]} == {"products[1].sku", "channels[2].code"}
