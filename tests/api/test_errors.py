@@ -76,6 +76,8 @@ def test_ids_out_of_range_are_404_not_a_database_error(api: Client) -> None:
     for request_id in (2**63, 2**31, 0, -1, "x"):
         assert_problem(api.post(f"/v1/shipment-requests/{request_id}/ack"), 404)
     assert_problem(api.get(f"{ORDERS}/web/{'x' * 65}"), 404)
+    assert_problem(api.get(f"{ORDERS}?created_from=0001-01-01T00:00:00%2B05:00"), 422)
+    assert_problem(api.get(f"{ORDERS}?limit=99999999999999999999"), 422)
 
 
 def test_unknown_routes_and_methods_are_problems_too(api: Client) -> None:

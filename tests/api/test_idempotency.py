@@ -126,3 +126,29 @@ def test_eight_twins_placing_one_order_under_one_key_place_it_once(any_database_
         check_invariants(oms)
     finally:
         oms.db.dispose()
+
+
+def test_eight_clients_posting_orders_for_scarce_stock_never_oversell(any_database_url: str) -> None:
+    app, oms = make_app(any_database_url)
+    try:
+        load_network(oms, network({("WH1", "A"): 6, ("WH2", "A"): 6}, channels=[{"code": "web", "backorders": False}]))
+        _, secret = create_key(oms, "integration")
+        docs = [order(f"S{i}", ("A", 1 + i % 2)) for i in range(16)]  # 24 units asked for, 12 in stock
+
+        def post(share: list[dict]) -> list[int]:
+            client = Client(app.test_client(), secret)
+            return [client.post(ORDERS, json=doc).status_code for doc in share]
+
+        threads, results = [], []
+        for n in range(8):
+            threads.append(threading.Thread(target=lambda n=n: results.append(post(docs[n::8]))))
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(s for r in results for s in r) == [201] * 16
+        rows = stock_view(oms, "A")["rows"]
+        assert sum(r["reserved"] for r in rows) == 12 and all(r["reserved"] <= r["on_hand"] for r in rows)
+        check_invariants(oms)
+    finally:
+        oms.db.dispose()

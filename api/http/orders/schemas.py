@@ -7,6 +7,8 @@ line prints as they are with ``--json``.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
@@ -15,6 +17,8 @@ from api.http.pagination import PageArgs, PageSchema
 from oms.domain.statuses import OrderStatus
 
 CODE = validate.Length(min=1, max=64)
+# Dates the database can store after conversion to UTC (year 1 minus an offset is not one).
+WHEN = validate.Range(datetime(1900, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC), error="must be in 1900-9998")
 REASON = validate.Regexp(r"^[A-Z][A-Z0-9_]{0,39}$", error="must be a reason code: capitals, digits, _ (at most 40)")
 
 
@@ -29,8 +33,10 @@ def _maybe(**kw: object) -> fields.String:
 class OrderListArgs(PageArgs):
     channel = fields.String(validate=CODE)
     status = fields.String(validate=validate.OneOf([s.value for s in OrderStatus]))
-    created_from = fields.AwareDateTime(metadata={"description": "created at or after (ISO 8601 with zone)"})
-    created_to = fields.AwareDateTime(metadata={"description": "created before (ISO 8601 with zone)"})
+    created_from = fields.AwareDateTime(
+        validate=WHEN, metadata={"description": "created at or after (ISO 8601, zoned)"}
+    )
+    created_to = fields.AwareDateTime(validate=WHEN, metadata={"description": "created before (ISO 8601, zoned)"})
     sku = fields.String(validate=CODE, metadata={"description": "orders with a line of this SKU"})
     source = fields.String(validate=CODE, metadata={"description": "orders with a shipment request at this source"})
     sort = fields.String(
