@@ -235,3 +235,16 @@ def test_every_number_of_every_body_at_an_extreme_is_answered_cleanly(loaded: Ap
     for method, url, doc in bodies:
         for at in numbers_of(doc):
             assert_clean(send(loaded, method, url, with_value(doc, at, number), {"If-Match": "*"}))
+
+
+@pytest.mark.parametrize("service", ["sqlite", "postgresql"], indirect=True)
+def test_strings_longer_than_their_columns_are_never_a_server_error(loaded: Api) -> None:
+    source = one_source()
+    for field, value in [("name", "n" * 5000), ("code", "c" * 65)]:
+        assert_clean(send(loaded, "put", "/v1/sources/WH-BER", {**source, field: value}, {"If-Match": "*"}))
+    located = {**source, "location": {**source["location"], "postcode": "9" * 40, "country": "D" * 40}}
+    answer = send(loaded, "put", "/v1/sources/WH-BER", located, {"If-Match": "*"})
+    assert_clean(answer)
+    if answer.status_code == 422:
+        assert {e["path"] for e in answer.json["errors"]} <= {"location.postcode", "location.country"}
+    assert_clean(send(loaded, "put", "/v1/network", {"sources": [{**source, "code": "S" * 300}]}))
