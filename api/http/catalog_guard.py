@@ -58,8 +58,8 @@ def channel_in_path(view: F) -> F:
     return checked  # type: ignore[return-value]
 
 
-def guard_numbers(blp: Blueprint) -> Blueprint:
-    """Answer numbers beyond what the OMS can hold with 422 for every route of ``blp``."""
+def guard_values(blp: Blueprint) -> Blueprint:
+    """Answer numbers and strings beyond what the OMS can hold with 422 for every route of ``blp``."""
     blp.register_error_handler(OverflowError, _overflow)
     blp.register_error_handler(DataError, _data_error)
     return blp

@@ -15,14 +15,14 @@ from flask.views import MethodView
 
 from api.http.auth import caller, requires
 from api.http.bodies import json_body
-from api.http.catalog_guard import channel_in_path, guard_numbers
+from api.http.catalog_guard import channel_in_path, guard_values
 from api.http.channels.schemas import ChannelPageSchema, ChannelSchema
 from api.http.extensions import Blueprint, current_oms
 from api.http.pagination import PageArgs, decode_cursor, page, page_limit
 from oms.service import catalog_items
 from oms.service.catalog_items import CHANNEL
 
-blp = guard_numbers(Blueprint("channels", __name__, url_prefix="/v1", description="Sales channels and their sources"))
+blp = guard_values(Blueprint("channels", __name__, url_prefix="/v1", description="Sales channels and their sources"))
 
 
 @blp.route("/channels")

@@ -7,12 +7,12 @@ from typing import Any
 
 from api.http.auth import caller, requires
 from api.http.bodies import json_body
-from api.http.catalog_guard import guard_numbers, shared_catalog
+from api.http.catalog_guard import guard_values, shared_catalog
 from api.http.extensions import Blueprint, current_oms
 from api.http.network.schemas import NetworkDocumentSchema, NetworkLoadedSchema
 from oms.service import catalog
 
-blp = guard_numbers(
+blp = guard_values(
     Blueprint("network", __name__, url_prefix="/v1", description="The sourcing network, loaded as one document")
 )
 

@@ -14,14 +14,14 @@ from flask.views import MethodView
 
 from api.http.auth import caller, requires
 from api.http.bodies import json_body
-from api.http.catalog_guard import guard_numbers, shared_catalog
+from api.http.catalog_guard import guard_values, shared_catalog
 from api.http.extensions import Blueprint, current_oms
 from api.http.pagination import PageArgs, decode_cursor, page, page_limit
 from api.http.products.schemas import ProductPageSchema, ProductSchema
 from oms.service import catalog_items
 from oms.service.catalog_items import PRODUCT
 
-blp = guard_numbers(Blueprint("products", __name__, url_prefix="/v1", description="Products as the OMS sources them"))
+blp = guard_values(Blueprint("products", __name__, url_prefix="/v1", description="Products as the OMS sources them"))
 
 
 @blp.route("/products")

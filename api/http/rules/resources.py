@@ -10,13 +10,13 @@ from typing import Any
 
 from api.http.auth import requires
 from api.http.bodies import json_response
-from api.http.catalog_guard import guard_numbers
+from api.http.catalog_guard import guard_values
 from api.http.extensions import Blueprint, current_oms
 from api.http.rules.schemas import CheckedSchema, CheckSchema, ExplainSchema, ExplanationSchema
 from api.http.sourcing.access import order_channel_seen
 from oms.service import rules_text, simulation
 
-blp = guard_numbers(Blueprint("rules", __name__, url_prefix="/v1/rules", description="Rules text: check and explain"))
+blp = guard_values(Blueprint("rules", __name__, url_prefix="/v1/rules", description="Rules text: check and explain"))
 
 
 @blp.route("/check", methods=["POST"])

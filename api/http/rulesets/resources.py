@@ -15,7 +15,7 @@ from flask import url_for
 from flask.views import MethodView
 
 from api.http.auth import caller, requires
-from api.http.catalog_guard import channel_in_path, guard_numbers
+from api.http.catalog_guard import channel_in_path, guard_values
 from api.http.extensions import Blueprint, current_oms
 from api.http.idempotency import idempotent
 from api.http.rulesets.schemas import (
@@ -28,7 +28,7 @@ from api.http.rulesets.schemas import (
 )
 from oms.service import rulesets
 
-blp = guard_numbers(
+blp = guard_values(
     Blueprint(
         "rulesets",
         __name__,

@@ -14,14 +14,14 @@ from flask.views import MethodView
 
 from api.http.auth import caller, requires
 from api.http.bodies import json_body
-from api.http.catalog_guard import guard_numbers, shared_catalog
+from api.http.catalog_guard import guard_values, shared_catalog
 from api.http.extensions import Blueprint, current_oms
 from api.http.pagination import PageArgs, decode_cursor, page, page_limit
 from api.http.sources.schemas import SourcePageSchema, SourceSchema
 from oms.service import catalog_items
 from oms.service.catalog_items import SOURCE
 
-blp = guard_numbers(
+blp = guard_values(
     Blueprint("sources", __name__, url_prefix="/v1", description="Sources: warehouses, stores, drop-shippers")
 )
 

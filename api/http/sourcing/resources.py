@@ -9,13 +9,13 @@ from typing import Any
 
 from api.http.auth import requires
 from api.http.bodies import json_response
-from api.http.catalog_guard import guard_numbers
+from api.http.catalog_guard import guard_values
 from api.http.extensions import Blueprint, current_oms
 from api.http.sourcing.access import order_channel_seen
 from api.http.sourcing.schemas import PlanSchema, SimulationSchema
 from oms.service import simulation
 
-blp = guard_numbers(Blueprint("sourcing", __name__, url_prefix="/v1/sourcing", description="Sourcing simulations"))
+blp = guard_values(Blueprint("sourcing", __name__, url_prefix="/v1/sourcing", description="Sourcing simulations"))
 
 
 @blp.route("/simulate", methods=["POST"])
