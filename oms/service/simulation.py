@@ -62,7 +62,10 @@ def simulate(
         ours.backorder.update(channel_backorders(setting.channel, engine_order.lines))
     directives = ours.combined(setting.rules.directives(engine_order, setting.index)) if setting.rules else ours
     chosen = strategy or (setting.channel.strategy if setting.channel else DEFAULT_STRATEGY)
-    return plan_to_dict(source(engine_order, setting.index, chosen, directives=directives))
+    try:
+        return plan_to_dict(source(engine_order, setting.index, chosen, directives=directives))
+    except InputError as err:  # what only planning finds out about the order and this network
+        raise InvalidInput([FieldError(_under("order", err.path), err.message)]) from None
 
 
 def explain_rules(
@@ -81,7 +84,10 @@ def explain_rules(
         raise InvalidInput(errors)
     assert engine_order is not None
     setting = _setting(app, engine_order, given_network)
-    return explain(ruleset, engine_order, setting.index, strategy).to_dict()
+    try:
+        return explain(ruleset, engine_order, setting.index, strategy).to_dict()
+    except InputError as err:
+        raise InvalidInput([FieldError(_under("order", err.path), err.message)]) from None
 
 
 def _setting(app: Oms, order: Order, network: Any) -> Setting:
