@@ -41,6 +41,10 @@ class Refused(OmsError):
 class IllegalTransition(Refused):
     """A status change that the state machine does not allow; the message names the current status."""
 
+    def __init__(self, message: str, current: str | None = None) -> None:
+        super().__init__(message)
+        self.current = current
+
 
 class StockConflict(OmsError):
     """Another transaction took the stock this one planned on; the caller re-sources against fresh stock."""

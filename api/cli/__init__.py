@@ -24,10 +24,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "demo",
         "Run the whole order flow on the sample network and print each order's timeline.",
     ),
+    "keys": ("api.cli.keys", "keys", "API keys for the HTTP API: create (shown once), list, revoke."),
     "network": ("api.cli.network", "network", "The sourcing network: sources, products, channels, stock."),
     "orders": ("api.cli.orders", "orders", "Orders: intake, status, cancellation."),
     "requests": ("api.cli.requests", "requests", "Shipment requests: one per source and order."),
     "rules": ("api.cli.rules", "rules", "Check, format and explain sourcing rules (.rules files)."),
+    "serve": ("api.cli.serve", "serve", "Run the HTTP API under gunicorn."),
     "source": (
         "api.cli.source",
         "source",

@@ -52,15 +52,7 @@ def place(file: str, as_json: bool) -> None:
     for where, doc in docs:
         with reported(where):
             placed = service.place_order(app, doc, actor="cli")
-        result = {
-            "order_id": placed.order_id,
-            "channel": placed.channel,
-            "status": str(placed.status),
-            "reason": placed.reason,
-            "created": placed.created,
-            "units": placed.units,
-            "cancelled_by_reason": placed.cancelled,
-        }
+        result = placed.as_json()
         if as_json:
             click.echo(json.dumps(result))
         else:
@@ -140,7 +132,7 @@ def release(order_id: str, channel: str | None, as_json: bool) -> None:
     with reported(order_id):
         placed = service.release_hold(app, order_id, channel, actor="cli")
     if as_json:
-        emit({"order_id": placed.order_id, "channel": placed.channel, "status": placed.status, "reason": placed.reason})
+        emit({k: v for k, v in placed.as_json().items() if k != "created"})
     else:
         click.echo(f"{order_id}: released, {placed.status}/{placed.reason}")
 

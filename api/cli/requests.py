@@ -46,17 +46,7 @@ def list_(source: str | None, status: str | None, as_json: bool) -> None:
 
 def _report(done: StepDone, as_json: bool) -> None:
     if as_json:
-        emit(
-            {
-                "request_id": done.request_id,
-                "request_status": done.request_status,
-                "order_id": done.order_id,
-                "channel": done.channel,
-                "order_status": done.order_status,
-                "order_reason": done.order_reason,
-                **({"package_id": done.package_id, "open_units": done.open_units} if done.package_id else {}),
-            }
-        )
+        emit(done.as_json())
     else:
         if done.package_id is not None:
             left = f", {done.open_units} unit(s) still to ship" if done.open_units else ""

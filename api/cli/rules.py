@@ -11,11 +11,13 @@ from pathlib import Path
 
 import click
 
+from api.cli.backend import emit, json_option
 from api.cli.inputs import BAD_INPUT, display_name, fail, load_document, read_text
-from rules_dsl import CompiledRuleset, RulesError, RuleSettings, compile_ruleset, diagnose, format_text
-from sourcing_engine import STRATEGIES, InputError, NetworkIndex, Plan, source
+from oms.service import rules_text
+from oms.service.rules_text import check_rules, count
+from rules_dsl import CompiledRuleset, RulesError, format_text
+from sourcing_engine import STRATEGIES, InputError, NetworkIndex, Plan
 from sourcing_engine.engine import check_order_against_network
-from sourcing_engine.rules_bridge import verdict_for
 from sourcing_engine.schemas import load_network, load_order
 
 NEGATIVE = 1
@@ -33,22 +35,17 @@ def check(files: tuple[str, ...]) -> None:
     problems: list[str] = []
     summaries: list[str] = []
     for path in files:
-        name = display_name(path)
-        ruleset, diagnostics = diagnose(read_text(path), name)
-        if ruleset is not None and not diagnostics:
-            try:
-                compile_ruleset(ruleset)
-            except RulesError as err:
-                diagnostics = err.diagnostics
-        problems.extend(str(d) for d in diagnostics)
-        if ruleset is not None and not diagnostics:
-            summaries.append(f'"{ruleset.name}" v{ruleset.version}: {_count(len(ruleset.rules), "rule")}')
+        checked = check_rules(read_text(path), display_name(path))
+        problems.extend(str(d) for d in checked.diagnostics)
+        if checked.ruleset is not None:
+            rs = checked.ruleset
+            summaries.append(f'"{rs.name}" v{rs.version}: {count(len(rs.rules), "rule")}')
     if problems:
         for line in problems:
             click.echo(line)
-        click.echo(f"{_count(len(problems), 'problem')} in {_count(len(files), 'file')}", err=True)
+        click.echo(f"{count(len(problems), 'problem')} in {count(len(files), 'file')}", err=True)
         sys.exit(NEGATIVE)
-    click.echo(f"ok: {_count(len(files), 'file')}, " + "; ".join(summaries))
+    click.echo(f"ok: {count(len(files), 'file')}, " + "; ".join(summaries))
 
 
 @rules.command("fmt")
@@ -84,7 +81,8 @@ def fmt(file: str, check_only: bool, write: bool) -> None:
 @click.option("--network", "network_path", required=True, metavar="FILE", help="Network JSON.")
 @click.option("--order", "order_path", required=True, metavar="FILE", help="Order JSON ('-' for stdin).")
 @click.option("--strategy", type=click.Choice(list(STRATEGIES)), default="optimal", show_default=True)
-def explain(file: str, network_path: str, order_path: str, strategy: str) -> None:
+@json_option
+def explain(file: str, network_path: str, order_path: str, strategy: str, as_json: bool) -> None:
     """Which rules matched the order and which lines, and what each did to the plan."""
     ruleset = load_rules(file)
     index = NetworkIndex(load_document(network_path, load_network))
@@ -93,70 +91,49 @@ def explain(file: str, network_path: str, order_path: str, strategy: str) -> Non
         check_order_against_network(order, index)
     except InputError as err:
         fail(f"{display_name(order_path)}: {err}")
-    for line in explanation(ruleset, order, index, strategy):
+    explained = rules_text.explain(ruleset, order, index, strategy)
+    if as_json:
+        emit(explained.to_dict())
+        return
+    for line in explanation(explained):
         click.echo(line)
 
 
 def load_rules(path: str, code: int = BAD_INPUT) -> CompiledRuleset:
     """The compiled rules in ``path``; on any problem print them all to stderr and exit with ``code``."""
-    name = display_name(path)
-    ruleset, diagnostics = diagnose(read_text(path), name)
-    if ruleset is not None and not diagnostics:
-        try:
-            return compile_ruleset(ruleset)
-        except RulesError as err:
-            diagnostics = err.diagnostics
-    for d in diagnostics:
+    checked = check_rules(read_text(path), display_name(path))
+    if checked.ruleset is not None:
+        return checked.ruleset
+    for d in checked.diagnostics:
         click.echo(str(d), err=True)
     sys.exit(code)
 
 
-def explanation(ruleset: CompiledRuleset, order, index: NetworkIndex, strategy: str) -> list[str]:
-    verdict = verdict_for(ruleset, order, index)
-    plan = source(order, index, strategy, rules=ruleset)
-    matched = {m.rule for m in verdict.matches}
+def explanation(e: rules_text.Explanation) -> list[str]:
     out = [
-        f'ruleset "{ruleset.name}" version {ruleset.version}: order {order.id} '
-        f"({_count(len(order.lines), 'line')}), strategy {strategy}",
+        f'ruleset "{e.ruleset.name}" version {e.ruleset.version}: order {e.order.id} '
+        f"({count(len(e.order.lines), 'line')}), strategy {e.strategy}",
         "",
     ]
-    out.append("rules that matched:" if verdict.matches else "no rule matched this order")
-    for match in verdict.matches:
-        rule = next(r for r in ruleset.source.rules if r.name == match.rule)
-        scope = "the order" if match.lines is None else "line(s) " + ", ".join(match.lines)
-        out.append(f'  "{match.rule}" ({ruleset.source.file}:{rule.line}) matched {scope}')
-        out.extend(f"      {effect}" for effect in match.effects)
-        without = source(order, index, strategy, rules=ruleset.without({match.rule}))
-        out.append(f"      without it: {_difference(plan, without)}")
-    unmatched = [r.name for r in ruleset.rules if r.name not in matched]
-    if unmatched:
-        out.append("rules that did not match: " + ", ".join(f'"{name}"' for name in unmatched))
-    if verdict.settings_from:
-        shown = (
-            f"{_setting(verdict.settings, name)} (from {origin})" for name, origin in verdict.settings_from.items()
-        )
-        out.append("settings: " + ", ".join(shown))
-    out += ["", "plan with the rules:", *_describe(plan)]
+    out.append("rules that matched:" if e.matched else "no rule matched this order")
+    for m in e.matched:
+        out.append(f'  "{m.rule}" ({e.ruleset.source.file}:{m.line}) matched {m.scope()}')
+        out.extend(f"      {effect}" for effect in m.effects)
+        out.append(f"      without it: {rules_text.difference(e.plan, m.without_it)}")
+    if e.unmatched:
+        out.append("rules that did not match: " + ", ".join(f'"{name}"' for name in e.unmatched))
+    if e.settings:
+        out.append("settings: " + ", ".join(f"{value} (from {origin})" for _, value, origin in e.settings))
+    out += ["", "plan with the rules:", *_describe(e.plan)]
     # no ruleset at all: neither its rules nor its settings block (split penalty, shipment limit...)
-    out += ["plan without the ruleset (no rules, no settings):", *_describe(source(order, index, strategy))]
+    out += ["plan without the ruleset (no rules, no settings):", *_describe(e.without_rules)]
     return out
-
-
-def _setting(settings: RuleSettings, name: str) -> str:
-    value = getattr(settings, name)
-    if name == "split_penalty":
-        return f"split_penalty {value:.2f}"
-    if name == "time_limit":
-        return f"time_limit {value * 1000:g}ms"
-    if name == "bundle_split_after":
-        return "bundles together" if value is None else f"bundles split_after {value}"
-    return f"{name} {value}"
 
 
 def _describe(plan: Plan) -> list[str]:
     if plan.hold is not None:
         return [f"  on hold: {plan.hold}"]
-    lines = [f"  cost {plan.total_cost:.2f}, {_count(len(plan.physical_shipments), 'shipment')}"]
+    lines = [f"  cost {plan.total_cost:.2f}, {count(len(plan.physical_shipments), 'shipment')}"]
     for s in plan.shipments:
         units = ", ".join(f"line {pl.line_id} x{pl.quantity}" for pl in s.lines)
         lines.append(f"  {s.source} {s.kind} to {s.destination}: {units} ({s.cost:.2f})")
@@ -166,32 +143,3 @@ def _describe(plan: Plan) -> list[str]:
         by = f" by {', '.join(u.rules)}" if u.rules else ""
         lines.append(f"  unsourced: line {u.line_id} x{u.quantity} ({u.reason}{by})")
     return lines
-
-
-def _difference(plan: Plan, without: Plan) -> str:
-    if _shape(plan) == _shape(without):
-        return "the same plan (no effect on this order)"
-    if without.hold is not None:
-        return f"the order would be on hold ({without.hold})"
-    if plan.hold is not None:
-        shipments = _count(len(without.physical_shipments), "shipment")
-        return f"the order would ship: cost {without.total_cost:.2f}, {shipments}"
-    sources = ", ".join(dict.fromkeys(s.source for s in without.physical_shipments)) or "nowhere"
-    text = (
-        f"cost {without.total_cost:.2f} instead of {plan.total_cost:.2f}, "
-        f"{_count(len(without.physical_shipments), 'shipment')} from {sources}"
-    )
-    if without.filled_units != plan.filled_units:
-        text += f", {without.filled_units} units filled instead of {plan.filled_units}"
-    return text
-
-
-def _shape(plan: Plan) -> tuple:
-    shipments = sorted(
-        (s.source, s.kind, tuple(sorted((pl.line_id, pl.quantity) for pl in s.lines))) for s in plan.shipments
-    )
-    return plan.hold, tuple(shipments), tuple(sorted((u.line_id, u.reason) for u in plan.unsourced))
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -27,15 +27,8 @@ def update(file: str, as_json: bool) -> None:
     app = open_oms()
     with reported(name):
         result = update_stock(app, doc, actor="cli")
-    summary = {
-        "changed": result.changed,
-        "unchanged": result.unchanged,
-        "orders_resourced": result.resourced,
-        "warnings": result.warnings,
-        "replayed": result.replayed,
-    }
     if as_json:
-        emit(summary)
+        emit(result.as_json())
         return
     if result.replayed:
         click.echo(

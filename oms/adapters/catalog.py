@@ -78,6 +78,23 @@ class CatalogRepository:
                 insert(t.channel_sources), [{"channel": channel, "source": code, "priority": p} for code, p in links]
             )
 
+    def row(self, table: t.Table, key: str, value: str, lock: bool = False) -> Any:
+        """One catalog row by its key (``None`` if absent), locked for update when ``lock`` (PostgreSQL)."""
+        query = select(table).where(table.c[key] == value)
+        return self.session.execute(query.with_for_update() if lock else query).first()
+
+    def page(self, table: t.Table, key: str, after: str | None, limit: int) -> list[Any]:
+        """Up to ``limit`` rows in key order, starting after the key ``after``."""
+        query = select(table).order_by(table.c[key]).limit(limit)
+        if after is not None:
+            query = query.where(table.c[key] > after)
+        return list(self.session.execute(query))
+
+    def links(self, channel: str) -> list[tuple[str, int]]:
+        cs = t.channel_sources.c
+        query = select(cs.source, cs.priority).where(cs.channel == channel).order_by(cs.priority, cs.source)
+        return [(row.source, row.priority) for row in self.session.execute(query)]
+
     def source_codes(self) -> list[str]:
         return list(self.session.scalars(select(t.sources.c.code).order_by(t.sources.c.code)))
 
@@ -86,6 +103,22 @@ class CatalogRepository:
     def ruleset_text(self, name: str, version: int) -> str | None:
         r = t.rulesets.c
         return self.session.scalar(select(r.text).where(r.name == name, r.version == version))
+
+    def ruleset_versions(self, names: Iterable[str]) -> list[Any]:
+        """Every stored version of the rulesets ``names``, newest first (text left out)."""
+        r = t.rulesets.c
+        query = select(r.name, r.version, r.checksum, r.created_at, r.created_by).where(r.name.in_(sorted(names)))
+        return list(self.session.execute(query.order_by(r.version.desc(), r.name)))
+
+    def ruleset(self, name: str, version: int) -> Any:
+        r = t.rulesets.c
+        return self.session.execute(select(t.rulesets).where(r.name == name, r.version == version)).first()
+
+    def activations(self, channel: str) -> list[Any]:
+        """The channel's ruleset activations, the latest first."""
+        a = t.ruleset_activations.c
+        query = select(t.ruleset_activations).where(a.channel == channel).order_by(a.id.desc())
+        return list(self.session.execute(query))
 
     def add_ruleset(self, name: str, text: str, checksum: str, actor: str, now: datetime) -> int:
         r = t.rulesets.c

@@ -143,14 +143,14 @@ OPEN_REQUEST_STATUSES = frozenset({R.NEW, R.ACKNOWLEDGED, R.PICKING, R.PACKED, R
 
 def check_order_transition(order_id: str, current: OrderStatus, target: OrderStatus) -> None:
     if target not in ORDER_TRANSITIONS[current]:
-        raise IllegalTransition(f"order {order_id} is {current}; it cannot go to {target}")
+        raise IllegalTransition(f"order {order_id} is {current}; it cannot go to {target}", str(current))
 
 
 def check_line_transition(line_id: str, current: LineStatus, target: LineStatus) -> None:
     if target not in LINE_TRANSITIONS[current]:
-        raise IllegalTransition(f"line {line_id} is {current}; it cannot go to {target}")
+        raise IllegalTransition(f"line {line_id} is {current}; it cannot go to {target}", str(current))
 
 
 def check_request_transition(request_id: int, current: RequestStatus, target: RequestStatus) -> None:
     if target not in REQUEST_TRANSITIONS[current]:
-        raise IllegalTransition(f"shipment request {request_id} is {current}; it cannot go to {target}")
+        raise IllegalTransition(f"shipment request {request_id} is {current}; it cannot go to {target}", str(current))

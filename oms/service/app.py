@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -41,6 +41,7 @@ class Oms:
     rules: RulesCompiler = field(default_factory=DslRules)
     clock: Clock = utc_now
     compiled: dict[tuple[str, int], CompiledRules] = field(default_factory=dict)
+    on_plan: Callable[[Any], None] | None = None  # told of every plan the engine makes (metrics)
 
     @classmethod
     def connect(cls, url: str | None = None, **kw: object) -> Oms:

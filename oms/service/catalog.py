@@ -10,6 +10,7 @@ warning): reservations are the OMS's own, made by its orders.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,12 +35,16 @@ class NetworkLoaded:
     stock: StockResult = field(default_factory=StockResult)
 
 
-def load_network(app: Oms, doc: Any, actor: str = "operator") -> NetworkLoaded:
-    """Check the whole document, then load it in one transaction (nothing is loaded if anything is wrong)."""
+def load_network(
+    app: Oms, doc: Any, actor: str = "operator", precondition: Callable[[UnitOfWork], None] | None = None
+) -> NetworkLoaded:
+    """Check the whole document, then load it in one transaction, after ``precondition`` (if any) held in it."""
     sources, products, channels, stock_rows = _checked(doc)
     ignored = sum(1 for row in stock_rows if row["reserved"])
 
     def work(uow: UnitOfWork) -> NetworkLoaded:
+        if precondition is not None:
+            precondition(uow)
         cat = uow.catalog
         cat.upsert(t.sources, "code", [_source_row(s) for s in sources])
         cat.upsert(t.products, "sku", [_product_row(p) for p in products])

@@ -42,6 +42,15 @@ class StockResult:
     resourced: int = 0
     replayed: bool = False  # the same reference was applied before: this is that result, nothing changed
 
+    def as_json(self) -> dict[str, object]:
+        return {
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "orders_resourced": self.resourced,
+            "warnings": self.warnings,
+            "replayed": self.replayed,
+        }
+
 
 def update_stock(app: Oms, doc: Any, actor: str = "stock-feed", resource: bool = True) -> StockResult:
     """Apply a stock message whole, or nothing; a message whose ``reference`` was seen before changes nothing."""

@@ -35,6 +35,17 @@ class Placed:
     units: dict[str, int] = field(default_factory=dict)  # see ``unit_summary``
     cancelled: dict[str, int] = field(default_factory=dict)  # cancelled units by reason
 
+    def as_json(self) -> dict[str, object]:
+        return {
+            "order_id": self.order_id,
+            "channel": self.channel,
+            "status": str(self.status),
+            "reason": self.reason,
+            "created": self.created,
+            "units": self.units,
+            "cancelled_by_reason": self.cancelled,
+        }
+
 
 def unit_summary(order: Order) -> tuple[dict[str, int], dict[str, int]]:
     """Where the order's units are (ordered, allocated to sources, shipped, waiting, cancelled); why cancelled."""
@@ -78,7 +89,7 @@ def place_order(app: Oms, doc: Any, actor: str = "intake") -> Placed:
         snapshot = uow.catalog.snapshot()
         original = extra["original_order_id"]
         known_original = original is None or uow.orders.find(original, engine_order.channel) is not None
-        _check_against_catalog(engine_order, snapshot, None if known_original else original)
+        check_against_catalog(engine_order, snapshot, None if known_original else original)
         products = uow.catalog.products(snapshot, {ln.sku for ln in engine_order.lines})
         ctx = uow.context(actor)
         order = _new_order(engine_order, extra, products, digest, ctx)
@@ -137,7 +148,7 @@ def check_orders(app: Oms, docs: list[Any]) -> list[tuple[int, OmsError]]:
                 or uow.orders.find(original, order.channel) is not None
             )
             try:
-                _check_against_catalog(order, snapshot, None if known else original)
+                check_against_catalog(order, snapshot, None if known else original)
             except InvalidInput as err:
                 problems.append((i, err))
 
@@ -185,7 +196,7 @@ def _new_order(o: EngineOrder, extra: dict[str, Any], products: dict, digest: st
     )
 
 
-def _check_against_catalog(order: EngineOrder, snapshot: CatalogSnapshot, unknown_original: str | None) -> None:
+def check_against_catalog(order: EngineOrder, snapshot: CatalogSnapshot, unknown_original: str | None) -> None:
     errors = []
     if unknown_original is not None:
         errors.append(FieldError("original_order_id", f"no order {unknown_original!r} in channel {order.channel!r}"))

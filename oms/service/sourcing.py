@@ -9,15 +9,17 @@ conflict).  Sources that declined a line are excluded for that line.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import numpy as np
 
 from oms.domain.allocation import DECLINED_RULE, SourcingOutcome, apply_plan
-from oms.domain.catalog import CatalogSnapshot, Channel
+from oms.domain.catalog import CatalogProduct, CatalogSnapshot, Channel
 from oms.domain.events import Context
 from oms.domain.order import Order
 from oms.domain.parts import LinePart
 from oms.domain.statuses import LineStatus, OrderStatus, Reason
+from oms.rules import CompiledRules
 from oms.service.app import Oms
 from oms.service.bundles import plan_with_bundles
 from oms.service.unit_of_work import UnitOfWork
@@ -42,13 +44,7 @@ def source_waiting(
         wanted[part.line_id] = wanted.get(part.line_id, 0) + part.quantity
     lines = [_engine_line(order, line_id, qty) for line_id, qty in wanted.items()]
     skus = sorted({line.sku for line in lines})
-    products = uow.catalog.products(snapshot, skus)
-    in_channel = channel.source_codes()
-    rows = [r for r in uow.stock.rows(skus, lock=uow.pessimistic) if r.source in in_channel]
-    rows = _pending_applied(rows, order)
-    network = Network(
-        sources=snapshot.channel_sources(channel), products=[p.for_engine() for p in products.values()], stock=rows
-    )
+    network, products = channel_network(uow, snapshot, channel, skus, lambda rows: _pending_applied(rows, order))
     index = NetworkIndex(network)
     engine_order = EngineOrder(
         id=order.number,
@@ -63,11 +59,43 @@ def source_waiting(
         plan = plan_with_bundles(order, engine_order, index, channel.strategy, directives)
     except InputError as err:  # the network changed under the order (say, its pickup store left the channel)
         return _unsourceable(order, parts, str(err), ctx)
+    if app.on_plan is not None:
+        app.on_plan(plan)
     unmanaged_skus = [sku for sku in skus if sku in products and not products[sku].for_engine().manage_stock]
     unmanaged = {(code, sku) for sku in unmanaged_skus for code in index.codes}
     outcome = apply_plan(order, plan, parts, unmanaged, ctx)
     order.moves.extend(outcome.moves)
     return outcome
+
+
+def channel_network(
+    uow: UnitOfWork,
+    snapshot: CatalogSnapshot,
+    channel: Channel,
+    skus: list[str],
+    adjust: Callable[[list[StockRow]], list[StockRow]] | None = None,
+) -> tuple[Network, dict[str, CatalogProduct]]:
+    """What the engine sees for an order of ``skus`` in ``channel``: its sources, those products, their stock."""
+    products = uow.catalog.products(snapshot, skus)
+    in_channel = channel.source_codes()
+    rows = [r for r in uow.stock.rows(skus, lock=uow.pessimistic) if r.source in in_channel]
+    if adjust is not None:
+        rows = adjust(rows)
+    network = Network(
+        sources=snapshot.channel_sources(channel), products=[p.for_engine() for p in products.values()], stock=rows
+    )
+    return network, products
+
+
+def channel_backorders(channel: Channel, lines: tuple[EngineLine, ...]) -> dict[str, bool]:
+    """The channel's backorder setting, line by line: off for all, or on where the line does not say."""
+    out = {}
+    for line in lines:
+        if channel.backorders is False:
+            out[line.id] = False
+        elif channel.backorders is True and line.allow_backorder is None:
+            out[line.id] = True
+    return out
 
 
 def _unsourceable(order: Order, parts: list[LinePart], why: str, ctx: Context) -> SourcingOutcome:
@@ -131,18 +159,16 @@ def _directives(
         if declined:
             mask = np.array([code in declined for code in index.codes], dtype=bool)
             ours.excludes.append(SourceFilter(mask, DECLINED_RULE + ", ".join(declined), frozenset({line.id})))
-        if channel.backorders is False:
-            ours.backorder[line.id] = False
-        elif channel.backorders is True and line.allow_backorder is None:
-            ours.backorder[line.id] = True
-    rules = _compiled(app, uow, channel)
+    ours.backorder.update(channel_backorders(channel, engine_order.lines))
+    rules = active_rules(app, uow, channel)
     combined = ours.combined(rules.directives(engine_order, index)) if rules is not None else ours
     if order.hold_released or order.status == OrderStatus.LOGISTICS:
         combined.hold = None  # an operator released it, or it is too late to hold
     return combined
 
 
-def _compiled(app: Oms, uow: UnitOfWork, channel: Channel):  # type: ignore[no-untyped-def]
+def active_rules(app: Oms, uow: UnitOfWork, channel: Channel) -> CompiledRules | None:
+    """The channel's active ruleset, compiled once per process and version."""
     if channel.ruleset is None:
         return None
     compiled = app.compiled.get(channel.ruleset)

@@ -23,6 +23,7 @@ from oms.adapters.stock import StockRepository
 from oms.domain.catalog import CatalogSnapshot, sellable
 from oms.domain.events import Context, Event, StatusChange, StockEvent
 from oms.limits import MAX_ACTOR, refuse_bad_texts
+from oms.service import idempotency
 from oms.service.shortfall import reconcile
 
 Clock = Callable[[], datetime]
@@ -43,6 +44,13 @@ class UnitOfWork:
         self.stock = StockRepository(self.session, lock_rows=not self.db.is_sqlite)
         self.catalog = CatalogRepository(self.session, self.db.cache)
         self.now = self.clock()
+        self.claim = None
+        if not self.readonly:
+            try:  # first, so that a twin request waits here for this one's outcome
+                self.claim = idempotency.write_pending_claim(self.session, self.now)
+            except BaseException:
+                self.__exit__()
+                raise
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -69,6 +77,8 @@ class UnitOfWork:
         if last is not None:
             last()
         self.session.commit()
+        if self.claim is not None:
+            self.claim.written = True
 
     def _write_records(self) -> None:
         """Stock history, status history and outbox rows."""

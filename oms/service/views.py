@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from oms.adapters import tables as t
 from oms.domain.catalog import sellable
@@ -40,12 +41,12 @@ def describe_order(order: Order, history: list[dict[str, Any]] | None = None) ->
         "reason": order.reason,
         "hold": order.hold,
         "delivery": _delivery(order),
-        "created_at": _iso(order.created_at),
-        "placed_at": _iso(order.placed_at),
+        "created_at": iso(order.created_at),
+        "placed_at": iso(order.placed_at),
         "sourcing_attempts": order.sourcing_attempts,
         "bundle_attempts": dict(order.bundle_attempts),
         "lines": [_line(order, line) for line in order.lines],
-        "shipment_requests": [_request(order, r) for r in order.requests],
+        "shipment_requests": [describe_request(order, r) for r in order.requests],
     }
     if history is not None:
         doc["timeline"] = history
@@ -80,7 +81,7 @@ def timeline(uow: UnitOfWork, order: Order) -> list[dict[str, Any]]:
     rows = uow.session.execute(select(t.status_history).where(h.order_id == order.id).order_by(h.id))
     return [
         {
-            "at": _iso(r.at),
+            "at": iso(r.at),
             "entity": r.entity,
             "id": r.entity_id,
             "quantity": r.quantity or None,
@@ -99,21 +100,9 @@ def requests_view(app: Oms, source: str | None = None, status: str | None = None
     if status and status.upper() not in RequestStatus.__members__:
         valid = ", ".join(RequestStatus)
         raise InvalidInput([FieldError("status", f"unknown request status {status!r}; valid: {valid}")])
+    from oms.service.listing import list_requests
 
-    def read(uow: UnitOfWork) -> list[dict]:
-        r = t.shipment_requests.c
-        stmt = select(r.id, r.order_id).order_by(r.id.desc()).limit(limit)
-        if source:
-            stmt = stmt.where(r.source == source)
-        if status:
-            stmt = stmt.where(r.status == status.upper())
-        out = []
-        for row in uow.session.execute(stmt):
-            order = uow.orders.get(row.order_id)
-            out.append({"order_id": order.number, "channel": order.channel, **_request(order, order.request(row.id))})
-        return out
-
-    return transact(app, read, readonly=True)
+    return list_requests(app, source, status.upper() if status else None, limit=limit).items
 
 
 def _check_sku(sku: str | None) -> None:
@@ -125,42 +114,78 @@ def _check_sku(sku: str | None) -> None:
 
 def stock_view(app: Oms, sku: str | None = None) -> dict[str, Any]:
     _check_sku(sku)
+    return stock_page(app, StockQuery(sku=sku))[0]
 
-    def read(uow: UnitOfWork) -> dict[str, Any]:
+
+@dataclass(frozen=True, slots=True)
+class StockQuery:
+    sku: str | None = None
+    source: str | None = None  # only this source's rows (the sellable figures still count every source)
+    channels: frozenset[str] | None = None  # sellable figures of these channels only
+    after_sku: str | None = None
+    limit: int | None = None  # SKUs per page; None: all
+
+
+def stock_page(app: Oms, query: StockQuery) -> tuple[dict[str, Any], str | None]:
+    """Stock rows and sellable figures of a page of SKUs; returns the document and the last SKU of a full page."""
+
+    def read(uow: UnitOfWork) -> tuple[dict[str, Any], str | None]:
         s = t.stock.c
-        stmt = select(t.stock).order_by(s.sku, s.source)
-        if sku:
-            stmt = stmt.where(s.sku == sku)
-        rows = list(uow.session.execute(stmt))
-        snapshot = uow.catalog.snapshot()
-        products = uow.catalog.products(snapshot, {r.sku for r in rows})
-        by_sku: dict[str, dict[str, tuple]] = {}
-        for r in rows:
-            by_sku.setdefault(r.sku, {})[r.source] = (r.on_hand, r.reserved, r.safety_stock, r.unlimited)
-        channels: dict[str, dict[str, int | None]] = {}
-        for code, channel in sorted(snapshot.channels.items()):
-            enabled = [c for c, _ in channel.links if c in snapshot.sources and snapshot.sources[c].enabled]
-            for k, at in by_sku.items():
-                managed = products[k].manage_stock if k in products else True
-                value = sellable([at[c] for c in enabled if c in at], managed)
-                channels.setdefault(k, {})[code] = None if value == float("inf") else int(value)
-        return {
-            "rows": [
-                {
-                    "source": r.source,
-                    "sku": r.sku,
-                    "on_hand": r.on_hand,
-                    "reserved": r.reserved,
-                    "safety_stock": r.safety_stock,
-                    "unlimited": r.unlimited,
-                    "available": None if r.unlimited else max(0, r.on_hand - r.safety_stock - r.reserved),
-                }
-                for r in rows
-            ],
-            "sellable": channels,
+        skus_stmt = select(s.sku).distinct().order_by(s.sku)
+        if query.sku is not None:
+            skus_stmt = skus_stmt.where(s.sku == query.sku)
+        if query.source is not None:
+            skus_stmt = skus_stmt.where(s.source == query.source)
+        if query.after_sku is not None:
+            skus_stmt = skus_stmt.where(s.sku > query.after_sku)
+        if query.limit is not None:
+            skus_stmt = skus_stmt.limit(query.limit + 1)
+        skus = list(uow.session.scalars(skus_stmt))
+        more = query.limit is not None and len(skus) > query.limit
+        skus = skus[: query.limit] if query.limit is not None else skus
+        rows_stmt = select(t.stock).order_by(s.sku, s.source)
+        if query.limit is not None:
+            rows_stmt = rows_stmt.where(s.sku.in_(skus))
+        elif query.sku is not None:
+            rows_stmt = rows_stmt.where(s.sku == query.sku)
+        rows = list(uow.session.execute(rows_stmt))
+        doc = {
+            "rows": [_stock_row(r) for r in rows if query.source is None or r.source == query.source],
+            "sellable": _sellable(uow, rows, query.channels),
         }
+        return doc, (skus[-1] if more else None)
 
     return transact(app, read, readonly=True)
+
+
+def _sellable(uow: UnitOfWork, rows: list[Any], only: frozenset[str] | None) -> dict[str, dict[str, int | None]]:
+    snapshot = uow.catalog.snapshot()
+    products = uow.catalog.products(snapshot, {r.sku for r in rows})
+    by_sku: dict[str, dict[str, tuple]] = {}
+    for r in rows:
+        by_sku.setdefault(r.sku, {})[r.source] = (r.on_hand, r.reserved, r.safety_stock, r.unlimited)
+    channels: dict[str, dict[str, int | None]] = {}
+    for code, channel in sorted(snapshot.channels.items()):
+        if only is not None and code not in only:
+            continue
+        enabled = [c for c, _ in channel.links if c in snapshot.sources and snapshot.sources[c].enabled]
+        for k, at in by_sku.items():
+            managed = products[k].manage_stock if k in products else True
+            value = sellable([at[c] for c in enabled if c in at], managed)
+            channels.setdefault(k, {})[code] = None if value == float("inf") else int(value)
+    return channels
+
+
+def _stock_row(r: Any) -> dict[str, Any]:
+    return {
+        "source": r.source,
+        "sku": r.sku,
+        "on_hand": r.on_hand,
+        "reserved": r.reserved,
+        "safety_stock": r.safety_stock,
+        "unlimited": r.unlimited,
+        "available": None if r.unlimited else max(0, r.on_hand - r.safety_stock - r.reserved),
+    }
 
 
 def stock_history_view(app: Oms, sku: str, limit: int = 50) -> list[dict[str, Any]]:
@@ -171,7 +196,7 @@ def stock_history_view(app: Oms, sku: str, limit: int = 50) -> list[dict[str, An
         rows = uow.session.execute(select(t.stock_history).where(h.sku == sku).order_by(h.id.desc()).limit(limit))
         return [
             {
-                "at": _iso(r.at),
+                "at": iso(r.at),
                 "source": r.source,
                 "on_hand": r.on_hand,
                 "on_hand_delta": r.on_hand_delta,
@@ -208,7 +233,7 @@ def _line(order: Order, line: Any) -> dict[str, Any]:
     }
 
 
-def _request(order: Order, req: ShipmentRequest) -> dict[str, Any]:
+def describe_request(order: Order, req: ShipmentRequest) -> dict[str, Any]:
     items = [
         {"line_id": p.line_id, "sku": p.sku, "quantity": p.quantity, "status": item_status(p)}
         for p in order.parts_of(req)
@@ -239,7 +264,7 @@ def _request(order: Order, req: ShipmentRequest) -> dict[str, Any]:
                 "package_id": p.id,
                 "carrier": p.carrier,
                 "tracking": p.tracking,
-                "shipped_at": _iso(p.shipped_at),
+                "shipped_at": iso(p.shipped_at),
                 "lines": [dict(item) for item in p.lines],
             }
             for p in req.packages
@@ -253,5 +278,15 @@ def _delivery(order: Order) -> dict[str, Any]:
     return {"method": "ship", "address": order.address}
 
 
-def _iso(value: datetime | None) -> str | None:
+def iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def outbox_backlog(app: Oms) -> int:
+    """Events recorded but not yet published."""
+
+    def read(uow: UnitOfWork) -> int:
+        o = t.outbox.c
+        return uow.session.scalar(select(func.count()).select_from(t.outbox).where(o.published_at.is_(None))) or 0
+
+    return transact(app, read, readonly=True)

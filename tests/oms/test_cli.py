@@ -33,7 +33,7 @@ def test_commands_refuse_a_database_that_was_never_upgraded(oms) -> None:
 
 
 def test_the_operator_flow_from_an_empty_database_to_a_shipped_order(oms, tmp_path: Path) -> None:
-    assert "schema empty -> " in oms("db", "upgrade").stdout
+    assert "schema empty -> " in oms("db", "upgrade").stdout  # to whatever the head revision is
     loaded = json.loads(
         oms("network", "load", str(SAMPLES / "network.json"), str(SAMPLES / "channels.json"), "--json").stdout
     )
