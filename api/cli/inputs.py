@@ -45,6 +45,8 @@ def parse_json(text: str, where: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as err:
         fail(f"{where}: malformed JSON at line {err.lineno} column {err.colno}: {err.msg}")
+    except RecursionError:
+        fail(f"{where}: JSON nested too deeply")
 
 
 def load_document(path: str, loader: Callable[[Any], T]) -> T:

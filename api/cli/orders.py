@@ -69,7 +69,7 @@ def _documents(text: str, name: str) -> list[tuple[str, object]]:
     if stripped.startswith("{"):
         try:
             return [(name, json.loads(stripped))]
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             pass  # JSON lines, or malformed: read line by line for a precise message
     docs = []
     for number, line in enumerate(text.splitlines(), start=1):
