@@ -24,6 +24,7 @@ from sourcing_engine.wave_model import (
     maximize_fill,
     minimize_cost,
     require_fill,
+    rounding_slack,
 )
 
 # Measured on the scarce benchmark preset (see docs/waves.md): as for single
@@ -66,6 +67,7 @@ def solve_group(orders: list[WaveOrder], stock_at: StockAt, deadline: float, wor
         jm.hint(best)
     require_fill(jm, fill)
     scale = minimize_cost(jm)
+    slack = rounding_slack(jm, fill, scale / (len(jm.z) + 1))
     status, solver = _run(jm, deadline, workers)
     best_fill, best_cost = _worth(orders, best)
     bound = -float("inf")
@@ -75,7 +77,7 @@ def solve_group(orders: list[WaveOrder], stock_at: StockAt, deadline: float, wor
         found_fill, found_cost = _worth(orders, found)
         if (found_fill, -found_cost) > (best_fill, -best_cost + COST_EPSILON):
             best, best_fill, best_cost = found, found_fill, found_cost
-        bound = solver.BestObjectiveBound() / scale
+        bound = solver.BestObjectiveBound() / scale - slack
         cost_proven = status == cp_model.OPTIMAL
     return GroupOutcome(
         allocations=best,
