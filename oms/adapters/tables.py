@@ -273,3 +273,7 @@ outbox = Table(
     Column("published_at", UtcDateTime),
     Index("ix_outbox_unpublished", "published_at", "id"),
 )
+
+
+# The wave tables live in their own module but in this one schema.
+from oms.adapters import wave_tables  # noqa: E402, F401
