@@ -28,7 +28,7 @@ import numpy as np
 
 from benchmarks.generator import generate
 from sourcing_engine import Network, NetworkIndex, Order, consumed, source_stream
-from sourcing_engine.wave import source_wave
+from sourcing_engine.wave import DEFAULT_MAX_GROUP, source_wave
 
 SIZES = (20, 50, 200, 500)
 RESTOCK_SHARE = 0.4
@@ -49,12 +49,14 @@ def one_by_one(network: Network, orders: list[Order]) -> dict[str, Any]:
     return {**_totals(plans), "seconds": round(time.perf_counter() - started, 2)}
 
 
-def in_waves(network: Network, orders: list[Order], size: int, time_limit: float) -> dict[str, Any]:
+def in_waves(
+    network: Network, orders: list[Order], size: int, time_limit: float, max_group: int = DEFAULT_MAX_GROUP
+) -> dict[str, Any]:
     index = NetworkIndex(network)
     plans, wave_ms, gaps, worse, proven = [], [], [], 0, 0
     joint_ms: list[float] = []
     for start in range(0, len(orders), size):
-        wave = source_wave(orders[start : start + size], index, time_limit=time_limit)
+        wave = source_wave(orders[start : start + size], index, time_limit=time_limit, max_group_size=max_group)
         for plan in wave.plans:
             index.take(consumed(plan))
         plans += wave.plans
@@ -92,13 +94,13 @@ def _percentiles(values: list[float]) -> dict[str, float]:
     }
 
 
-def run(orders: int, seed: int, sizes: tuple[int, ...]) -> dict[str, Any]:
+def run(orders: int, seed: int, sizes: tuple[int, ...], max_group: int = DEFAULT_MAX_GROUP) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for name, (network, stream) in scenarios(orders, seed).items():
         base = one_by_one(network, stream)
         rows = {"one_by_one": base}
         for size in sizes:
-            row = in_waves(network, stream, size, time_limit=2.0 if size <= 200 else 5.0)
+            row = in_waves(network, stream, size, 2.0 if size <= 200 else 5.0, max_group)
             row["saving_percent"] = round(100 * (base["cost"] - row["cost"]) / base["cost"], 2)
             row["more_units"] = row["units"] - base["units"]
             rows[f"waves_of_{size}"] = row
@@ -135,9 +137,10 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--max-group", type=int, default=DEFAULT_MAX_GROUP, help="Largest group solved at once.")
     parser.add_argument("--json", dest="json_path", help="Also write the results to this file.")
     args = parser.parse_args()
-    results = run(args.orders, args.seed, tuple(int(s) for s in args.sizes.split(",")))
+    results = run(args.orders, args.seed, tuple(int(s) for s in args.sizes.split(",")), args.max_group)
     if args.json_path:
         with open(args.json_path, "w", encoding="utf-8") as fh:
             json.dump(results, fh, indent=2)

@@ -95,6 +95,7 @@ class ChannelSchema(Schema):
     strategy = _choice("optimal", "priority", "distance", load_default="optimal")
     backorder_exception_days = _int(0, "must be a non-negative integer", load_default=7, allow_none=True)
     low_stock_threshold = _int(0, "must be a non-negative integer", load_default=None, allow_none=True)
+    wave = fields.Raw(load_default=None, allow_none=True)  # batch channels: oms.domain.waves.WaveSettings
 
     @validates_schema
     def check_sources(self, data: dict, **_: Any) -> None:

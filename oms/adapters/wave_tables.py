@@ -53,6 +53,8 @@ wave_orders = Table(
     Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True, index=True),
     Column("position", Integer, nullable=False),
     Column("applied", Boolean, nullable=False),
+    Column("applied_at", UtcDateTime),
+    Column("note", Text),  # how the wave did for this order, for its timeline
     Column("filled", Integer),
     Column("one_by_one_filled", Integer),
     Column("cost", COST),

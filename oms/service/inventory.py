@@ -17,7 +17,7 @@ from oms.adapters import tables as t
 from oms.errors import FieldError, InvalidInput
 from oms.schemas import load_stock_message
 from oms.service.app import Oms, transact
-from oms.service.orders import resource_waiting
+from oms.service.background import restocked
 from oms.service.unit_of_work import UnitOfWork
 
 s = t.stock.c
@@ -59,7 +59,7 @@ def update_stock(app: Oms, doc: Any, actor: str = "stock-feed", resource: bool =
 
     result = transact(app, work)
     if resource and result.grew:
-        result.resourced = resource_waiting(app, result.grew)
+        result.resourced = restocked(app, result.grew)
     return result
 
 

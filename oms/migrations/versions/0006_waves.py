@@ -64,6 +64,8 @@ def upgrade() -> None:
         sa.Column("order_id", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("applied", sa.Boolean(), nullable=False),
+        sa.Column("applied_at", sa.DateTime(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
         sa.Column("filled", sa.Integer(), nullable=True),
         sa.Column("one_by_one_filled", sa.Integer(), nullable=True),
         sa.Column("cost", sa.Numeric(precision=18, scale=6), nullable=True),
