@@ -13,6 +13,7 @@ from api.cli.requests import requests
 from api.cli.rules import rules
 from api.cli.source import source
 from api.cli.stock import stock
+from api.cli.waves import waves
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,3 +31,4 @@ main.add_command(network)
 main.add_command(orders)
 main.add_command(stock)
 main.add_command(requests)
+main.add_command(waves)

@@ -38,11 +38,15 @@ class WaveRepository:
 
     # -- which orders -----------------------------------------------------------------------------------
 
-    def waiting(self, channel: str, skus: set[str] | None, include_new: bool) -> list[tuple[int, datetime, dict]]:
-        """``(id, placed_at, attributes)`` of the channel's orders with units waiting (for ``skus``)."""
+    def waiting(self, channel: str, skus: set[str] | None, new: bool) -> list[tuple[int, datetime, dict]]:
+        """``(id, placed_at, attributes)`` of the channel's orders never sourced (``new``), or else with
+        units waiting for stock again (for ``skus``)."""
         p, o = t.line_parts.c, t.orders.c
-        reasons = set(WAITING_REASONS) if include_new else set(WAITING_REASONS) - {"INITIALORDER"}
-        waiting = or_(p.status == LineStatus.RESOURCED, and_(p.status == LineStatus.NEW, p.reason.in_(reasons)))
+        if new:
+            waiting = and_(p.status == LineStatus.NEW, p.reason == "INITIALORDER")
+        else:
+            reasons = set(WAITING_REASONS) - {"INITIALORDER"}
+            waiting = or_(p.status == LineStatus.RESOURCED, and_(p.status == LineStatus.NEW, p.reason.in_(reasons)))
         ids = select(p.order_id).where(waiting)
         if skus is not None:
             ids = ids.where(p.sku.in_(sorted(skus)))
