@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from api.cli.background import scheduler, worker
 from api.cli.bench import bench
 from api.cli.db import db
 from api.cli.demo import demo
@@ -32,3 +33,5 @@ main.add_command(orders)
 main.add_command(stock)
 main.add_command(requests)
 main.add_command(waves)
+main.add_command(worker)
+main.add_command(scheduler)

@@ -13,6 +13,7 @@ written yet, and no order is ever sourced twice.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,8 +32,9 @@ from oms.service.wave_inputs import WaveInputs, wave_inputs
 from sourcing_engine import Plan, WavePlan, source_wave
 from sourcing_engine.schemas import plan_to_dict
 
-# Orders that compete for nothing are written in batches of this many per transaction.
-INDEPENDENT_BATCH = 50
+# Orders that compete for nothing are written in batches of this many per transaction
+# (OMS_WAVE_WRITE_BATCH): larger batches mean fewer commits, smaller ones shorter locks.
+INDEPENDENT_BATCH = max(1, int(os.environ.get("OMS_WAVE_WRITE_BATCH", "50")))
 
 
 @dataclass(slots=True)
@@ -93,10 +95,17 @@ def run_wave(
         return WaveRun(channel, "done", wave_id, len(ids), sourced, planned.wave.summary())
 
 
-def reallocate_after_restock(app: Oms, skus: set[str], actor: str = "sourcing") -> int:
-    """Stock arrived for ``skus``: each channel's backorders for them are sourced as one wave."""
+def reallocate_after_restock(app: Oms, skus: set[str], actor: str = "sourcing", key: str | None = None) -> int:
+    """Stock arrived for ``skus``: each channel's backorders for them are sourced as one wave.
+
+    ``key`` (a task id) makes it idempotent: each channel's wave is recorded
+    under ``key:channel`` and resumed, not repeated, when run again.
+    """
     channels = transact(app, lambda uow: WaveRepository(uow.session).channels_waiting(skus, False), readonly=True)
-    return sum(run_wave(app, c, kind="restock", skus=skus, actor=actor).sourced for c in channels)
+    runs = [
+        run_wave(app, c, kind="restock", skus=skus, actor=actor, key=f"{key}:{c}" if key else None) for c in channels
+    ]
+    return sum(r.sourced for r in runs)
 
 
 def batch_channels(app: Oms) -> dict[str, WaveSettings]:
