@@ -23,7 +23,7 @@ def restocked(app: Oms, skus: set[str]) -> int:
     """Stock grew for ``skus``: the waiting backorders for them are re-allocated as waves."""
     if broker_url() is None:
         return reallocate_after_restock(app, skus)
-    from oms.tasks import reallocate_after_restock_task  # the task module needs the broker; import it only then
+    from oms.tasks.celery_app import client  # Celery is only needed when there is a broker
 
-    reallocate_after_restock_task.delay(sorted(skus))
+    client().send_task("oms.waves.restock", args=[sorted(skus)])
     return 0

@@ -41,5 +41,16 @@ def make_celery() -> Celery:
 
 
 celery_app = make_celery()
+_clients: dict[tuple[str | None, str | None], Celery] = {}
 
-__all__ = ["BROKER_ENV", "celery_app", "make_celery"]
+
+def client() -> Celery:
+    """A Celery app for sending tasks under the current settings (``celery_app`` keeps those at import)."""
+    key = (broker_url(), os.environ.get(QUEUE_ENV))
+    if key == (celery_app.conf.broker_url, celery_app.conf.task_default_queue):
+        return celery_app
+    if key not in _clients:
+        _clients[key] = make_celery()
+    return _clients[key]
+
+__all__ = ["BROKER_ENV", "celery_app", "client", "make_celery"]
