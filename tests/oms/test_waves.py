@@ -10,6 +10,7 @@ from oms.service.inventory import update_stock
 from oms.service.orders import place_order
 from oms.service.views import order_view
 from oms.service.wave_views import wave_view, waves_view
+from oms.service import waves as wave_service
 from oms.service.waves import batch_channels, run_wave
 from tests.oms.builders import network, order
 from tests.oms.invariants import check_invariants
@@ -135,3 +136,25 @@ def test_an_unknown_channel_or_wave_is_not_found(app):
         run_wave(app, "nope")
     with pytest.raises(NotFound):
         wave_view(app, 999)
+
+
+def test_a_wave_that_meets_concurrent_direct_sourcing_is_replanned_against_fresh_stock(app, monkeypatch):
+    channels = [BATCH, {"code": "direct", "sources": "*"}]
+    load_network(app, network({("WH1", "A"): 2, ("WH2", "A"): 1}, channels=channels))
+    place_order(app, order("O1", ("A", 2)))
+    place_order(app, order("O2", ("A", 1)))
+    planned = wave_service._plan
+
+    def plan_then_lose_the_stock(*args, **kw):  # type: ignore[no-untyped-def]
+        result = planned(*args, **kw)
+        place_order(app, order("D1", ("A", 2), channel="direct"))  # takes WH1's two units meanwhile
+        return result
+
+    monkeypatch.setattr(wave_service, "_plan", plan_then_lose_the_stock)
+    run = run_wave(app, "web")
+    assert run.status == "done"
+    assert order_view(app, "D1")["lines"][0]["units"] == {"ALLOCATEDSHIP": 2}
+    units = [order_view(app, n)["lines"][0]["units"] for n in ("O1", "O2")]
+    assert sum(u.get("ALLOCATEDSHIP", 0) for u in units) == 1  # only WH2's unit was left
+    assert wave_view(app, run.wave_id)["status"] == "done"
+    check_invariants(app)
