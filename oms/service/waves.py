@@ -167,7 +167,8 @@ def _open(
 def _plan(
     app: Oms, uow: UnitOfWork, channel: str, ids: list[int], include_new: bool, time_limit: float | None
 ) -> Planned:
-    inputs = wave_inputs(app, uow, channel, [uow.orders.get(i) for i in ids], include_new)
+    by_id = {o.id: o for o in uow.orders.get_many(ids)}
+    inputs = wave_inputs(app, uow, channel, [by_id[i] for i in ids], include_new)
     wave = _source(inputs, time_limit)
     return Planned(
         wave=wave,
@@ -202,7 +203,7 @@ def _write(
 ) -> int:
     """Allocate one write unit in this transaction, re-planned against fresh stock if anything moved."""
     ids = sorted(planned.ids[n] for n in unit)  # locked in id order: no deadlock between workers
-    orders = [uow.orders.get(i, lock=True) for i in ids]
+    orders = uow.orders.get_many(ids, lock=True)
     inputs = wave_inputs(app, uow, channel, orders, include_new)
     stale = uow.pessimistic or any(_lines(e) != planned.lines.get(e.id) for e in inputs.engine_orders)
     wave = _source(inputs, None) if stale and inputs.engine_orders else planned.wave
