@@ -36,6 +36,8 @@ from sourcing_engine.wave_solve import solve_group
 DEFAULT_WAVE_TIME_LIMIT = 2.0
 DEFAULT_MAX_GROUP = 500
 MAX_WAVE_ORDERS = 10_000
+MAX_TIME_LIMIT = 3600.0
+MAX_WORKERS = 64
 
 
 def source_wave(
@@ -59,7 +61,7 @@ def source_wave(
     """
     started = time.perf_counter()
     wave = list(orders)
-    _check(wave, max_group_size)
+    _check(wave, max_group_size, time_limit, workers)
     index = as_index(network)
     for order in wave:
         check_order_against_network(order, index)
@@ -74,9 +76,9 @@ def source_wave(
     plans = list(sequential)
     stock = copy_index(index)
     joinable = [o for o, order in enumerate(wave) if not _keeps_sequential(order, wave_directives[o])]
-    for o in range(len(wave)):
-        if o not in set(joinable):
-            stock.take(consumed(sequential[o]))
+    kept = set(range(len(wave))) - set(joinable)
+    for o in sorted(kept):
+        stock.take(consumed(sequential[o]))
     problems = {o: _problem(wave[o], stock, wave_directives[o], wave_attempts[o]) for o in joinable}
     wants = [potential(problems[o]) for o in joinable]
     contested = contested_pairs([problems[o] for o in joinable], wants)
@@ -99,16 +101,25 @@ def source_wave(
     return WavePlan(plans=plans, sequential=sequential, stats=stats)
 
 
-def _check(wave: list[Order], max_group_size: int) -> None:
+def _check(wave: list[Order], max_group_size: int, time_limit: float | None, workers: int | None) -> None:
+    number = isinstance(time_limit, int | float) and not isinstance(time_limit, bool)
+    if time_limit is not None and not (number and 0 < time_limit <= MAX_TIME_LIMIT):
+        raise InputError("time_limit", f"must be a number of seconds in (0, {MAX_TIME_LIMIT}], got {time_limit!r}")
+    if workers is not None and not _integer_in(workers, 1, MAX_WORKERS):
+        raise InputError("workers", f"must be an integer from 1 to {MAX_WORKERS}, got {workers!r}")
+    if not _integer_in(max_group_size, 1, MAX_WAVE_ORDERS):
+        raise InputError("max_group_size", f"must be an integer from 1 to {MAX_WAVE_ORDERS}, got {max_group_size!r}")
     if len(wave) > MAX_WAVE_ORDERS:
         raise InputError("orders", f"a wave holds at most {MAX_WAVE_ORDERS} orders, got {len(wave)}")
-    if max_group_size < 1:
-        raise InputError("max_group_size", f"must be at least 1, got {max_group_size}")
     seen: set[str] = set()
     for i, order in enumerate(wave):
         if order.id in seen:
             raise InputError(f"orders[{i}].id", f"duplicate order id {order.id!r} in the wave")
         seen.add(order.id)
+
+
+def _integer_in(value: object, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
 def _directives(

@@ -252,3 +252,23 @@ def test_oms_source_wave_needs_orders_not_one_order(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "--wave" in result.stderr
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    value=st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.integers(min_value=-(2**64), max_value=2**64),
+        st.just(1e-7),
+    )
+)
+def test_wave_options_out_of_bounds_are_refused_naming_the_option(value) -> None:
+    network = Network([_source("S1", 52.5, 13.4, 4.0, 0.5)], [], [StockRow("S1", "A", on_hand=1)])
+    wave = [_ship("O1", 50, 10, ("A", 1))]
+    for option in ("time_limit", "workers", "max_group_size"):
+        try:
+            result = source_wave(wave, network, **{option: value})
+        except InputError as err:
+            assert err.path == option
+        else:
+            assert result.worse_off() == []

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from oms.domain.waves import MAX_INTERVAL, MAX_WAVE_SIZE, MIN_INTERVAL, WaveSettings
 from oms.errors import InvalidInput, NotFound
+from oms.service import waves as wave_service
 from oms.service.catalog import load_network
 from oms.service.inventory import update_stock
 from oms.service.orders import place_order
 from oms.service.views import order_view
 from oms.service.wave_views import wave_view, waves_view
-from oms.service import waves as wave_service
 from oms.service.waves import batch_channels, run_wave
 from tests.oms.builders import network, order
 from tests.oms.invariants import check_invariants
@@ -158,3 +161,29 @@ def test_a_wave_that_meets_concurrent_direct_sourcing_is_replanned_against_fresh
     assert sum(u.get("ALLOCATEDSHIP", 0) for u in units) == 1  # only WH2's unit was left
     assert wave_view(app, run.wave_id)["status"] == "done"
     check_invariants(app)
+
+
+JSONISH = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**64), max_value=2**64),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(),
+    st.sampled_from(["age", "priority", "\x00", "\ud800", "x" * 10_000]),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(doc=st.dictionaries(st.sampled_from(["interval_seconds", "max_size", "sort", "other"]), JSONISH))
+def test_wave_settings_load_within_bounds_or_name_every_bad_field(doc):
+    try:
+        loaded = WaveSettings.load(doc)
+    except InvalidInput as err:
+        paths = {e.path for e in err.errors}
+        assert paths and all(p.startswith("wave.") for p in paths)
+        assert paths <= {f"wave.{k}" for k in doc}
+    else:
+        assert MIN_INTERVAL <= loaded.interval_seconds <= MAX_INTERVAL
+        assert 1 <= loaded.max_size <= MAX_WAVE_SIZE
+        assert loaded.sort in ("age", "priority")
