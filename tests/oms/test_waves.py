@@ -187,3 +187,14 @@ def test_wave_settings_load_within_bounds_or_name_every_bad_field(doc):
         assert MIN_INTERVAL <= loaded.interval_seconds <= MAX_INTERVAL
         assert 1 <= loaded.max_size <= MAX_WAVE_SIZE
         assert loaded.sort in ("age", "priority")
+
+
+def test_one_wave_per_channel_at_a_time_on_postgresql(app):
+    load_network(app, network({("WH1", "A"): 5}, channels=[BATCH]))
+    place_order(app, order("O1", ("A", 1)))
+    with wave_service.channel_lock(app, "web") as held:  # as if another worker were running the wave
+        assert held
+        run = run_wave(app, "web")
+    # SQLite serialises writers itself and takes no advisory lock; PostgreSQL answers busy at once.
+    assert run.status == ("done" if app.db.is_sqlite else "busy")
+    assert run_wave(app, "web").status == ("empty" if app.db.is_sqlite else "done")
