@@ -23,14 +23,17 @@ from typing import Any
 from sqlalchemy import func, select
 
 from benchmarks.generator import generate, network_to_dict, order_to_dict
+from benchmarks.oms_throughput import drop_database, fresh_database
 from oms.adapters import tables as t
+from oms.adapters.database import Database
+from oms.adapters.migrate import upgrade
 from oms.service.app import Oms
 from oms.service.catalog import load_network
 from oms.service.orders import place_order
 from oms.tasks.celery_app import make_celery
-from tests.oms.databases import postgres_database
 
 BROKER = os.environ.get("OMS_TEST_BROKER", "amqp://guest:guest@127.0.0.1:5672//")
+PG_ADMIN = os.environ.get("OMS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 CHANNELS = ("b1", "b2")
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,7 +60,11 @@ def waiting(app: Oms) -> int:
 
 def run_once(orders: int, workers: int, wave_size: int) -> dict[str, Any]:
     queue = f"oms-bench-{uuid.uuid4().hex[:10]}"
-    with postgres_database() as url:
+    url, name = fresh_database("postgresql", Path("."), PG_ADMIN)
+    try:
+        db = Database(url)
+        upgrade(db)
+        db.dispose()
         app = Oms.connect(url)
         placed = prepare(app, orders, wave_size)
         env = {**os.environ, "OMS_BROKER_URL": BROKER, "OMS_DATABASE_URL": url, "OMS_TASK_QUEUE": queue}
@@ -88,6 +95,8 @@ def run_once(orders: int, workers: int, wave_size: int) -> dict[str, Any]:
             with client.connection_for_write() as conn:
                 conn.default_channel.queue_delete(queue)
             app.db.dispose()
+    finally:
+        drop_database(name, PG_ADMIN)
     return {
         "workers": workers,
         "orders": placed,
