@@ -7,13 +7,28 @@ import itertools
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.cli import main
-from sourcing_engine import Costs, Delivery, InputError, Location, Network, Order, OrderLine, Source, StockRow
+from sourcing_engine import (
+    Costs,
+    CostTerm,
+    Delivery,
+    Directives,
+    InputError,
+    Location,
+    Network,
+    Order,
+    OrderLine,
+    Settings,
+    Source,
+    SourceFilter,
+    StockRow,
+)
 from sourcing_engine.geo import distance_km
 from sourcing_engine.wave import source_wave
 from sourcing_engine.wave_check import wave_violations
@@ -28,6 +43,61 @@ def waves(draw: st.DrawFn) -> tuple[Network, list[Order]]:
     count = draw(st.integers(1, 6))
     wave = [dataclasses.replace(draw(orders(network, max_lines=3)), id=f"ORD-{i}") for i in range(count)]
     return network, wave
+
+
+@st.composite
+def directed_waves(draw: st.DrawFn) -> tuple[Network, list[Order], dict[str, Directives]]:
+    """Waves whose orders carry the rules' kind of directives: exclusions, costs, limits, split penalty."""
+    network, wave = draw(waves())
+    n = len(network.sources)
+    mask = st.lists(st.booleans(), min_size=n, max_size=n).map(lambda bits: np.array(bits, dtype=bool))
+    directives = {}
+    for order in wave:
+        lines = st.one_of(st.none(), st.sets(st.sampled_from([ln.id for ln in order.lines]), min_size=1).map(frozenset))
+        directives[order.id] = Directives(
+            excludes=draw(st.lists(st.builds(SourceFilter, mask, st.just("no-go"), lines), max_size=1)),
+            cost_terms=draw(
+                st.lists(
+                    st.builds(
+                        CostTerm,
+                        st.sampled_from([-2.5, 0.4, 3.0]),
+                        st.sampled_from(["shipment", "unit"]),
+                        mask,
+                        st.just("pref"),
+                        lines,
+                    ),
+                    max_size=2,
+                )
+            ),
+            settings=Settings(
+                max_shipments=draw(st.one_of(st.none(), st.integers(1, 2))),
+                split_penalty=draw(st.sampled_from([0.0, 5.0])),
+                partial=draw(st.sampled_from(["ship", "ship", "hold"])),
+            ),
+        )
+    return network, wave, directives
+
+
+@PROPERTY
+@given(case=directed_waves())
+def test_waves_obey_each_orders_directives_and_stay_fair(case) -> None:
+    network, wave, directives = case
+    result = source_wave(wave, network, directives=directives, time_limit=5)
+    assert wave_violations(result, wave, network, rules_applied=True) == []
+    assert result.worse_off() == []
+    totals, seq = result.totals, result.sequential_totals
+    assert totals.units >= seq.units
+    if totals.units == seq.units:
+        assert totals.objective <= seq.objective + 1e-6
+    codes = [s.code for s in network.sources]
+    for order, plan in zip(wave, result.plans, strict=True):
+        limit = directives[order.id].settings.max_shipments
+        assert limit is None or len(plan.physical_shipments) <= limit
+        for shipment in plan.physical_shipments:
+            for planned in shipment.lines:
+                for flt in directives[order.id].excludes:
+                    if flt.lines is None or planned.line_id in flt.lines:
+                        assert not flt.sources[codes.index(shipment.source)], "an excluded source was used"
 
 
 @PROPERTY
