@@ -81,7 +81,7 @@ def wave_timeline(uow: UnitOfWork, order_id: int) -> list[dict[str, Any]]:
             "id": str(r.wave_id),
             "quantity": r.filled,
             "from": None,
-            "to": None,
+            "to": "SOURCED",
             "reason": r.kind,
             "actor": r.actor,
             "note": r.note,

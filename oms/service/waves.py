@@ -242,9 +242,14 @@ def _figures(plan: Plan, seq: Plan) -> dict[str, Any]:
 def _timeline_note(wave_id: int, plan: Plan, seq: Plan, size: int) -> str:
     more = plan.filled_units - seq.filled_units
     saving = seq.objective - plan.objective
-    gain = f"{more} more unit(s)" if more else (f"{saving:.2f} cheaper" if saving > 0.005 else "as")
+    if more:
+        gain = f"{more} more unit(s) than one by one"
+    elif saving > 0.005:
+        gain = f"{saving:.2f} cheaper than one by one"
+    else:
+        gain = "the same plan as one by one"
     joint = f" jointly with {size - 1} other order(s)" if size > 1 else ""
-    return f"sourced in wave {wave_id}{joint}: {plan.filled_units} unit(s), {gain} than one by one"
+    return f"sourced in wave {wave_id}{joint}: {plan.filled_units} unit(s), {gain}"
 
 
 def _finish(uow: UnitOfWork, wave_id: int, wave: WavePlan, ms: float) -> None:

@@ -53,4 +53,5 @@ def client() -> Celery:
         _clients[key] = make_celery()
     return _clients[key]
 
+
 __all__ = ["BROKER_ENV", "celery_app", "client", "make_celery"]
