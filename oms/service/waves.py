@@ -254,10 +254,13 @@ def _timeline_note(wave_id: int, plan: Plan, seq: Plan, size: int) -> str:
 
 def _finish(uow: UnitOfWork, wave_id: int, wave: WavePlan, ms: float) -> None:
     s = wave.summary()
-    done = WaveRepository(uow.session).get(wave_id)
+    repo = WaveRepository(uow.session)
+    for order_id in repo.pending(wave_id):  # sourced or cancelled elsewhere before the wave planned them
+        repo.record_order(wave_id, order_id, {"applied_at": uow.now, "note": "no longer waiting"})
+    done = repo.get(wave_id)
     assert done is not None
     rows = [r for r in done[1] if r.applied and r.filled is not None]
-    WaveRepository(uow.session).finish(
+    repo.finish(
         wave_id,
         {
             "finished_at": uow.now,

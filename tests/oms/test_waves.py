@@ -198,3 +198,22 @@ def test_one_wave_per_channel_at_a_time_on_postgresql(app):
     # SQLite serialises writers itself and takes no advisory lock; PostgreSQL answers busy at once.
     assert run.status == ("done" if app.db.is_sqlite else "busy")
     assert run_wave(app, "web").status == ("empty" if app.db.is_sqlite else "done")
+
+
+def test_a_resumed_wave_skips_orders_sourced_meanwhile(app):
+    from oms.service.orders import cancel_order
+
+    load_network(app, network({("WH1", "A"): 5}, channels=[BATCH]))
+    place_order(app, order("O1", ("A", 1)))
+    place_order(app, order("O2", ("A", 1)))
+    opened = wave_service.transact(
+        app, lambda uow: wave_service._open(uow, "web", "channel", "k-1", None, "test", True)
+    )  # a worker recorded the wave, then died before planning it
+    assert opened is not None and len(opened[1]) == 2
+    cancel_order(app, "O1")
+    run = run_wave(app, "web", key="k-1")
+    assert run.wave_id == opened[0] and run.sourced == 1
+    shown = wave_view(app, run.wave_id)
+    assert shown["status"] == "done" and all(o["applied"] for o in shown["orders"])
+    assert order_view(app, "O2")["status"] == "LOGISTICS"
+    check_invariants(app)
