@@ -20,3 +20,30 @@ def test_the_migrated_schema_matches_the_tables_the_code_uses(database_url: str)
         assert diff == []
     finally:
         db.dispose()
+
+
+def test_the_waves_migration_keeps_existing_data_both_ways(database_url: str) -> None:
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from oms.adapters.migrate import alembic_config
+
+    db = Database(database_url)
+    try:
+        config = alembic_config(db)
+        with db.engine.connect() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0001")
+            conn.commit()
+        assert "waves" not in inspect(db.engine).get_table_names()
+        with db.engine.begin() as conn:
+            conn.execute(
+                text("INSERT INTO channels (code, name, sourcing_mode, strategy) VALUES (:c, :n, :m, :s)"),
+                {"c": "web", "n": "Web", "m": "batch", "s": "optimal"},
+            )
+        upgrade(db)
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT code, sourcing_mode FROM channels")).all() == [("web", "batch")]
+            assert conn.execute(text("SELECT count(*) FROM waves")).scalar() == 0
+    finally:
+        db.dispose()
