@@ -22,8 +22,9 @@ def test_the_migrated_schema_matches_the_tables_the_code_uses(database_url: str)
         db.dispose()
 
 
-def test_the_waves_migration_keeps_existing_data_both_ways(database_url: str) -> None:
+def test_the_waves_migration_keeps_existing_data_down_and_up_again(database_url: str) -> None:
     from alembic import command
+    from alembic.script import ScriptDirectory
     from sqlalchemy import inspect, text
 
     from oms.adapters.migrate import alembic_config
@@ -31,9 +32,10 @@ def test_the_waves_migration_keeps_existing_data_both_ways(database_url: str) ->
     db = Database(database_url)
     try:
         config = alembic_config(db)
+        before_waves = ScriptDirectory.from_config(config).get_revision("0006").down_revision
         with db.engine.connect() as conn:
             config.attributes["connection"] = conn
-            command.downgrade(config, "0001")
+            command.downgrade(config, before_waves)
             conn.commit()
         assert "waves" not in inspect(db.engine).get_table_names()
         with db.engine.begin() as conn:
