@@ -18,6 +18,7 @@ from oms.errors import FieldError, InvalidInput
 from oms.limits import MAX_CODE, check_text
 from oms.service.app import Oms, transact
 from oms.service.unit_of_work import UnitOfWork
+from oms.service.wave_views import wave_timeline, with_waves
 
 L = LineStatus
 LIFECYCLE = list(LINE_TRANSITIONS)  # the table lists statuses in lifecycle order
@@ -79,7 +80,7 @@ def item_status(part: LinePart) -> str:
 def timeline(uow: UnitOfWork, order: Order) -> list[dict[str, Any]]:
     h = t.status_history.c
     rows = uow.session.execute(select(t.status_history).where(h.order_id == order.id).order_by(h.id))
-    return [
+    history = [
         {
             "at": iso(r.at),
             "entity": r.entity,
@@ -93,6 +94,7 @@ def timeline(uow: UnitOfWork, order: Order) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+    return with_waves(history, wave_timeline(uow, order.id))
 
 
 def requests_view(app: Oms, source: str | None = None, status: str | None = None, limit: int = 200) -> list[dict]:
