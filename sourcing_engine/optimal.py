@@ -14,16 +14,21 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from sourcing_engine.bounds import fill_upper_bound, item_fill_bounds, multi_shipment_lower_bound
+from sourcing_engine.budget import BUILD_SHARE, OutOfTime, fit
 from sourcing_engine.cpsat_model import SourcingModel, build_model, maximize_fill, minimize_cost, require_fill
 from sourcing_engine.evaluate import COST_EPSILON, Evaluation, evaluate
 from sourcing_engine.greedy import best_single_source, consolidate, distance_order, priority_order, walk
 from sourcing_engine.plan import PlanStats
 from sourcing_engine.problem import Allocation, Problem
+from sourcing_engine.prune import prune
 
 # Measured on the benchmark presets: presolve weakens the LP relaxation of the
 # open/ship linking constraints, so that 3,000-variable orders that solve in
 # 0.1 s without it cannot prove optimality in 2 s with it.  Off everywhere.
 PRESOLVE = False
+# CP-SAT's linearization level (1 is its default; 2 adds cuts), and its workers (see _workers).
+LINEARIZATION = 1
+WORKERS = 1
 
 
 @dataclass(slots=True)
@@ -40,15 +45,20 @@ def solve_optimal(problem: Problem, deadline: float) -> Outcome:
     if problem.total_demand() == 0 or len(problem.candidates) == 0:
         stats.path = "trivial"
         return Outcome(dict(problem.fixed), True, stats)
-    greedy = _greedy_plans(problem)
+    greedy = _greedy_plans(problem, deadline)
     best_name, best_alloc, best = min(greedy, key=lambda g: g[2].key())
     fixed_units = sum(problem.fixed.values())
-    upper = fill_upper_bound(problem) + fixed_units
-    proven = _single_source_proof(problem, upper)
+    item_bounds = item_fill_bounds(problem)
+    upper = fill_upper_bound(problem, item_bounds) + fixed_units
+    proven = _single_source_proof(problem, upper, item_bounds)
     if proven is not None:
         stats.path = "single_source_bound"
         return Outcome(proven[0], True, stats, [proven[1]])
-    outcome = _solve_cp_sat(problem, deadline, best_alloc, best, upper, stats)
+    if time.perf_counter() >= deadline:
+        stats.path = best_name
+        outcome = _fallback(best_alloc, stats, "time limit reached before the solver could start")
+    else:
+        outcome = _solve_cp_sat(problem, deadline, best_alloc, best, upper, stats)
     solved = evaluate(problem, outcome.allocation)
     if best.key() < solved.key():  # the solver's rounding can lose a hair to the greedy
         outcome.allocation = best_alloc
@@ -66,18 +76,23 @@ def solve_optimal(problem: Problem, deadline: float) -> Outcome:
     return outcome
 
 
-def _greedy_plans(problem: Problem) -> list[tuple[str, Allocation, Evaluation]]:
-    plans = [
-        ("priority", walk(problem, priority_order(problem))),
-        ("distance", walk(problem, distance_order(problem))),
-        ("consolidating", consolidate(problem)),
-    ]
-    return [(name, alloc, evaluate(problem, alloc)) for name, alloc in plans]
+def _greedy_plans(problem: Problem, deadline: float) -> list[tuple[str, Allocation, Evaluation]]:
+    """The greedy plans, as many as the time allows (Magento's priority walk always)."""
+    plans = []
+    for name, plan in (
+        ("priority", lambda: walk(problem, priority_order(problem))),
+        ("distance", lambda: walk(problem, distance_order(problem))),
+        ("consolidating", lambda: consolidate(problem)),
+    ):
+        if plans and time.perf_counter() >= deadline:
+            break
+        allocation = plan()
+        plans.append((name, allocation, evaluate(problem, allocation)))
+    return plans
 
 
-def _single_source_proof(problem: Problem, upper: int) -> tuple[Allocation, str] | None:
+def _single_source_proof(problem: Problem, upper: int, bounds: list[int]) -> tuple[Allocation, str] | None:
     """One source that fills the bound, cheaper than any split: optimal without a solver."""
-    bounds = item_fill_bounds(problem)
     target: list[int] = []
     for item, bound in zip(problem.items, bounds, strict=True):
         units = int(problem.demand[list(item.lines)].sum())
@@ -110,13 +125,24 @@ def _solve_cp_sat(
     problem: Problem, deadline: float, hint: Allocation, hint_eval: Evaluation, upper: int, stats: PlanStats
 ) -> Outcome:
     t0 = time.perf_counter()
-    sm = build_model(problem)
-    sm.hint(problem, hint)
-    fixed_units = sum(problem.fixed.values())
     stats.path = "cp_sat"
+    pruned = prune(problem)
+    problem, hint = pruned.problem, pruned.moved(hint)
+    sized = fit(problem, hint, deadline - time.perf_counter())
+    problem = sized.problem
+    stats.modelled_sources = len(problem.candidates)
+    try:
+        sm = build_model(problem, t0 + BUILD_SHARE * (deadline - t0))
+        sm.hint(problem, hint)
+    except OutOfTime:
+        stats.build_ms = (time.perf_counter() - t0) * 1000
+        return _fallback(
+            hint, stats, f"the order is too large to model in the time limit ({sized.variables} variables)"
+        )
+    fixed_units = sum(problem.fixed.values())
     stats.variables = sm.variables
     stats.build_ms = (time.perf_counter() - t0) * 1000
-    proven = True
+    proven = not sized.partial
     if hint_eval.filled >= upper:
         fill = upper - fixed_units
     else:
@@ -125,7 +151,7 @@ def _solve_cp_sat(
         stats.solve_ms += solver.WallTime() * 1000
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _fallback(hint, stats, "the solver found no plan in time; the best greedy plan stands")
-        proven = status == cp_model.OPTIMAL
+        proven = proven and status == cp_model.OPTIMAL
         fill = round(solver.ObjectiveValue())
         hint = sm.allocation(solver, problem)  # fills the most: the fallback if cost runs out of time
         sm.hint(problem, hint)
@@ -135,24 +161,29 @@ def _solve_cp_sat(
     stats.solve_ms += solver.WallTime() * 1000
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _fallback(hint, stats, "the solver found no cheaper plan in time; the best plan so far stands")
-    proven = proven and status == cp_model.OPTIMAL
-    stats.hit_time_limit = not proven
+    solved = status == cp_model.OPTIMAL
+    stats.hit_time_limit = not (proven and solved)
     allocation = sm.allocation(solver, problem)
-    note = (
-        f"CP-SAT proved the optimum ({sm.variables} variables, {stats.solve_ms:.1f} ms)"
-        if proven
-        else f"time limit reached: best plan found, not proven optimal ({stats.solve_ms:.0f} ms)"
-    )
-    return Outcome(allocation, proven, stats, [note])
+    if sized.partial:
+        note = (
+            f"too large to model in the time limit: the model kept {sized.kept} of {sized.of} candidate sources"
+            f" ({sm.variables} variables); best plan found, not proven optimal"
+        )
+    elif proven and solved:
+        note = f"CP-SAT proved the optimum ({sm.variables} variables, {stats.solve_ms:.1f} ms)"
+    else:
+        note = f"time limit reached: best plan found, not proven optimal ({stats.solve_ms:.0f} ms)"
+    return Outcome(allocation, proven and solved, stats, [note])
 
 
 def _run(sm: SourcingModel, deadline: float) -> tuple[int, cp_model.CpSolver]:
     solver = cp_model.CpSolver()
     params = solver.parameters
-    params.num_workers = 1
+    params.num_workers = WORKERS
     params.random_seed = 7
     params.max_time_in_seconds = max(0.001, deadline - time.perf_counter())
     params.cp_model_presolve = PRESOLVE
+    params.linearization_level = LINEARIZATION
     status = solver.Solve(sm.model)
     return status, solver
 
