@@ -63,14 +63,15 @@ def prune(problem: Problem) -> Pruned:
         adj = problem.unit_adj[np.ix_(open_lines, cands)]
         unit_hi, unit_lo = unit_hi + adj.max(axis=0), unit_lo + adj.min(axis=0)
     rank = problem.index.rank[cands]
-    has_bits, full_bits = np.packbits(has, axis=0).T, np.packbits(full, axis=0).T  # candidates x bytes
+    has_bits, full_bits = _words(has), _words(full)  # candidates x 64-bit words
     dominated = np.zeros(len(cands), dtype=bool)
     best_dominator = np.full(len(cands), -1, dtype=np.int64)
     prunable = np.flatnonzero(opening >= 0)  # a shipment credit might be worth keeping
     b_full, b_open, b_hi, b_rank = full_bits[pool], opening[pool], unit_hi[pool], rank[pool]
     for chunk in np.array_split(prunable, max(1, len(prunable) // CHUNK)):
         a = chunk[:, None]
-        covers = ~(has_bits[chunk][:, None, :] & ~b_full[None, :, :]).any(axis=2)  # has(a) within full(b)
+        outside = has_bits[chunk][:, None, :] & ~b_full[None, :, :]  # what a holds that b does not in full
+        covers = (outside[:, :, 0] == 0) if outside.shape[2] == 1 else ~outside.any(axis=2)
         cheaper = (b_open <= opening[a]) & (b_hi <= unit_lo[a])
         strict = (b_open < opening[a]) | (b_hi < unit_lo[a]) | (b_rank < rank[a])
         ok = covers & cheaper & strict & (pool != a)
@@ -87,6 +88,14 @@ def prune(problem: Problem) -> Pruned:
             b = best_dominator[b]
         dominator[int(cands[a])] = int(cands[b])
     return Pruned(replace(problem, candidates=cands[~dominated]), dominator)
+
+
+def _words(flags: np.ndarray) -> np.ndarray:
+    """SKUs x candidates flags as candidates x 64-bit words, so that subset tests are word operations."""
+    packed = np.packbits(flags, axis=0).T  # candidates x bytes
+    padded = np.zeros((packed.shape[0], -(-packed.shape[1] // 8) * 8), dtype=np.uint8)
+    padded[:, : packed.shape[1]] = packed
+    return padded.view(np.uint64)
 
 
 def _coverage(
