@@ -190,6 +190,23 @@ def require_fill(sm: SourcingModel, units: int) -> None:
     sm.model.Add(sm.fill_expr() == units)
 
 
+def require_items(problem: Problem, sm: SourcingModel, item_bounds: list[int]) -> None:
+    """Every item gets exactly ``item_bounds[i]`` units: a whole bundle from one source, a line its bound."""
+    singles: dict[int, list[cp_model.IntVar]] = {}
+    for (line, _), var in sm.x.items():
+        singles.setdefault(line, []).append(var)
+    bundles: dict[int, list[cp_model.IntVar]] = {}
+    for (item, _), var in sm.y.items():
+        bundles.setdefault(item, []).append(var)
+    for index, (item, bound) in enumerate(zip(problem.items, item_bounds, strict=True)):
+        if bound == 0:
+            continue
+        if item.bundle is not None:
+            sm.model.Add(cp_model.LinearExpr.Sum(bundles.get(index, [])) == 1)
+        else:
+            sm.model.Add(cp_model.LinearExpr.Sum(singles.get(item.lines[0], [])) == bound)
+
+
 def maximize_fill(sm: SourcingModel) -> None:
     sm.model.Maximize(sm.fill_expr())
 

@@ -15,7 +15,14 @@ from ortools.sat.python import cp_model
 
 from sourcing_engine.bounds import fill_upper_bound, item_fill_bounds, multi_shipment_lower_bound
 from sourcing_engine.budget import BUILD_SHARE, OutOfTime, fit
-from sourcing_engine.cpsat_model import SourcingModel, build_model, maximize_fill, minimize_cost, require_fill
+from sourcing_engine.cpsat_model import (
+    SourcingModel,
+    build_model,
+    maximize_fill,
+    minimize_cost,
+    require_fill,
+    require_items,
+)
 from sourcing_engine.evaluate import COST_EPSILON, Evaluation, evaluate
 from sourcing_engine.greedy import best_single_source, consolidate, distance_order, priority_order, walk
 from sourcing_engine.plan import PlanStats
@@ -29,6 +36,8 @@ PRESOLVE = False
 # CP-SAT's linearization level (1 is its default; 2 adds cuts), and its workers (see _workers).
 LINEARIZATION = 1
 WORKERS = 1
+# Write the fill per item when the fill target forces every item to its bound (see _solve_cp_sat).
+ITEM_EQUALITIES = True
 
 
 @dataclass(slots=True)
@@ -58,7 +67,7 @@ def solve_optimal(problem: Problem, deadline: float) -> Outcome:
         stats.path = best_name
         outcome = _fallback(best_alloc, stats, "time limit reached before the solver could start")
     else:
-        outcome = _solve_cp_sat(problem, deadline, best_alloc, best, upper, stats)
+        outcome = _solve_cp_sat(problem, deadline, best_alloc, best, (upper, item_bounds), stats)
     solved = evaluate(problem, outcome.allocation)
     if best.key() < solved.key():  # the solver's rounding can lose a hair to the greedy
         outcome.allocation = best_alloc
@@ -122,8 +131,14 @@ def _fixed_sources(problem: Problem) -> set[int]:
 
 
 def _solve_cp_sat(
-    problem: Problem, deadline: float, hint: Allocation, hint_eval: Evaluation, upper: int, stats: PlanStats
+    problem: Problem,
+    deadline: float,
+    hint: Allocation,
+    hint_eval: Evaluation,
+    bounds: tuple[int, list[int]],
+    stats: PlanStats,
 ) -> Outcome:
+    upper, item_bounds = bounds
     t0 = time.perf_counter()
     stats.path = "cp_sat"
     pruned = prune(problem)
@@ -156,6 +171,10 @@ def _solve_cp_sat(
         hint = sm.allocation(solver, problem)  # fills the most: the fallback if cost runs out of time
         sm.hint(problem, hint)
     require_fill(sm, fill)
+    if ITEM_EQUALITIES and fill == sum(item_bounds):
+        # Each item is at most its own bound, so a fill equal to their sum puts every item at its bound:
+        # per-line equalities that the LP relaxation uses far better than the one total.
+        require_items(problem, sm, item_bounds)
     minimize_cost(problem, sm)
     status, solver = _run(sm, deadline)
     stats.solve_ms += solver.WallTime() * 1000
