@@ -15,6 +15,9 @@ import numpy as np
 from sourcing_engine.evaluate import evaluate, merged
 from sourcing_engine.problem import Allocation, Item, Pairs, Problem
 
+# Orders with fewer (line, source) cells than this walk each line densely; larger ones over the pairs.
+DENSE_CELLS = 20_000
+
 
 class StockOverlay:
     """The problem's stock less what one greedy plan took, without copying the stock matrix.
@@ -53,7 +56,7 @@ def walk(problem: Problem, order: list[int]) -> Allocation:
     opened: set[int] = set()
     limit = problem.sourcing_shipment_limit
     sequence = np.array(order, dtype=np.int64)
-    holding = _holding_in_order(problem, sequence)
+    holding = _holding_in_order(problem, sequence) if len(problem.lines) * len(sequence) > DENSE_CELLS else None
 
     def may_open(pos: int) -> bool:
         return pos in opened or limit is None or len(opened) < limit
@@ -75,7 +78,11 @@ def walk(problem: Problem, order: list[int]) -> Allocation:
         line = lines[0]
         sku = problem.sku_of[line]
         need = int(problem.demand[line])
-        for pos in holding[line]:
+        if holding is not None:
+            sources = holding[line]
+        else:  # a small order: one dense pass over the walk is cheaper than the pairs
+            sources = sequence[problem.allowed[line, sequence] & (problem.avail[sku, sequence] > 0)].tolist()
+        for pos in sources:
             if need == 0:
                 break
             if not may_open(pos) or avail[sku, pos] <= 0:
@@ -148,7 +155,7 @@ def _set_cover(problem: Problem) -> Allocation:
     alive = np.ones(len(cands), dtype=bool)
     rank = problem.index.rank[cands]
     opening = problem.base[cands] + problem.base_adj[cands]
-    pairs = problem.pairs()
+    pairs = problem.pairs() if len(problem.lines) * len(cands) > DENSE_CELLS else None
     while alive.any() and demand.sum() > 0 and (limit is None or len(allocation_sources(allocation)) < limit):
         gains = _gains(problem, cands, problem.avail, demand, pairs)
         # The most units, then the cheapest opening (fixed, per km and per unit), then the best rank.
@@ -174,7 +181,10 @@ def _gains(problem: Problem, cands: np.ndarray, avail: np.ndarray, demand: np.nd
     """
     gain = np.zeros(len(cands), dtype=np.int64)
     alone, shared = _independent_lines(problem, demand)
-    if len(alone):
+    if len(alone) and pairs is None:  # a small order: dense over its lines and candidates
+        held = np.minimum(avail[np.ix_(problem.sku_of[alone], cands)], demand[alone][:, None])
+        gain += (held * problem.allowed[np.ix_(alone, cands)]).sum(axis=0)
+    elif len(alone):
         is_alone = np.zeros(len(problem.lines), dtype=bool)
         is_alone[alone] = True
         lines, at = pairs.line, pairs.at
