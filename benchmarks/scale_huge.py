@@ -23,7 +23,12 @@ from benchmarks.presets import Params
 from sourcing_engine import NetworkIndex, source
 
 HUGE_NETWORK = Params(
-    warehouses=20, stores=4960, dropshippers=20, skus=3000, store_assortment=0.01, horizon_orders=20000,
+    warehouses=20,
+    stores=4960,
+    dropshippers=20,
+    skus=3000,
+    store_assortment=0.01,
+    horizon_orders=20000,
     bundle_lines=(2, 4),
 )
 
@@ -44,13 +49,24 @@ def one_size(lines: int, orders: int, seed: int, time_limit: float | None) -> di
     for order in batch:
         t0 = time.perf_counter()
         plan = source(order, index, time_limit=time_limit)
-        results.append({
-            "lines": len(order.lines), "ms": (time.perf_counter() - t0) * 1000, "optimal": plan.optimal,
-            "path": plan.stats.path, "filled": plan.filled_units, "objective": plan.objective,
-            "why": [n for n in plan.explanation if "limit" in n or "too large" in n or "solver" in n][:2],
-        })
-    return {"lines": lines, "stock_rows": len(network.stock), "rss_before_mb": before, "peak_rss_mb": peak_mb(),
-            "orders": results}
+        results.append(
+            {
+                "lines": len(order.lines),
+                "ms": (time.perf_counter() - t0) * 1000,
+                "optimal": plan.optimal,
+                "path": plan.stats.path,
+                "filled": plan.filled_units,
+                "objective": plan.objective,
+                "why": [n for n in plan.explanation if "limit" in n or "too large" in n or "solver" in n][:2],
+            }
+        )
+    return {
+        "lines": lines,
+        "stock_rows": len(network.stock),
+        "rss_before_mb": before,
+        "peak_rss_mb": peak_mb(),
+        "orders": results,
+    }
 
 
 def main() -> None:
@@ -65,8 +81,18 @@ def main() -> None:
         print(json.dumps(one_size(args.lines[0], args.orders, args.seed, args.time_limit)))
         return
     for lines in args.lines:
-        command = [sys.executable, "-m", "benchmarks.scale_huge", "--child", "--lines", str(lines),
-                   "--orders", str(args.orders), "--seed", str(args.seed)]
+        command = [
+            sys.executable,
+            "-m",
+            "benchmarks.scale_huge",
+            "--child",
+            "--lines",
+            str(lines),
+            "--orders",
+            str(args.orders),
+            "--seed",
+            str(args.seed),
+        ]
         if args.time_limit is not None:
             command += ["--time-limit", str(args.time_limit)]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
