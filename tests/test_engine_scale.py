@@ -124,6 +124,7 @@ def best_greedy(order: Order, index: NetworkIndex) -> tuple[int, float]:
 def test_an_order_too_large_to_model_in_time_gets_a_partial_model_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     _, index, ledger, _ = world()
     monkeypatch.setattr(budget, "SECONDS_PER_VARIABLE", 0.01)  # as if every variable took 10 ms to build
+    monkeypatch.setattr(budget, "ALWAYS_BUILT", 0)
     order = orders()[0]
     plan = source(order, index)
     assert not plan.optimal and plan.stats.hit_time_limit
@@ -136,6 +137,7 @@ def test_an_order_too_large_to_model_in_time_gets_a_partial_model_and_says_so(mo
 def test_a_model_that_cannot_be_built_in_time_leaves_the_best_greedy_plan(monkeypatch: pytest.MonkeyPatch) -> None:
     _, index, ledger, _ = world()
     monkeypatch.setattr("sourcing_engine.optimal.BUILD_SHARE", 0.0)  # building is out of time at once
+    monkeypatch.setattr("sourcing_engine.optimal.ALWAYS_BUILT", 0)  # even for a model this small
     order = orders()[1]
     plan = source(order, index)
     assert not plan.optimal and plan.stats.fallback
