@@ -21,7 +21,6 @@ from sourcing_engine.network_index import NetworkIndex, as_index
 from sourcing_engine.optimal import Outcome, solve_optimal
 from sourcing_engine.plan import PHYSICAL_KINDS, Plan, PlanStats, Unsourced
 from sourcing_engine.problem import Problem, build_problem
-from sourcing_engine.rules_bridge import directives_for
 from sourcing_engine.special_lines import is_virtual, preshipped_shipments, virtual_shipments
 
 DEFAULT_TIME_LIMIT = 1.0
@@ -87,6 +86,8 @@ def source(
     rules_ms = 0.0
     if rules is not None:
         t0 = time.perf_counter()
+        from sourcing_engine.rules_bridge import directives_for  # the rules language loads with the first rules
+
         directives = directives.combined(directives_for(rules, order, index))
         rules_ms = (time.perf_counter() - t0) * 1000
     if directives.hold is not None:

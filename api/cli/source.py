@@ -7,8 +7,6 @@ import json
 import click
 
 from api.cli.inputs import fail, load_document, load_lines
-from api.cli.rules import load_rules
-from api.cli.waves_output import print_waves
 from sourcing_engine import STRATEGIES, NetworkIndex, Order, source_stream
 from sourcing_engine.engine import check_order_against_network
 from sourcing_engine.limits import MAX_TIME_LIMIT
@@ -57,7 +55,11 @@ def source(
         fail("give exactly one of --order FILE or --orders FILE")
     if network_path == "-" and "-" in (order_path, orders_path):
         fail("only one of --network and --order/--orders can read stdin")
-    rules = load_rules(rules_path) if rules_path is not None else None
+    rules = None
+    if rules_path is not None:
+        from api.cli.rules import load_rules  # the rules language is imported only for --rules
+
+        rules = load_rules(rules_path)
     index = NetworkIndex(load_document(network_path, load_network))
 
     def load_checked(doc: object) -> Order:
@@ -72,6 +74,8 @@ def source(
     if wave:
         if strategy != "optimal" or order_path is not None:
             fail("--wave sources --orders with the optimal strategy only")
+        from api.cli.waves_output import print_waves  # the wave model is imported only for --wave
+
         print_waves(orders, index, rules, wave_size, wave_time_limit, stats)
         return
     for plan in source_stream(orders, index, strategy, time_limit=time_limit, rules=rules):
