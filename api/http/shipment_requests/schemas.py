@@ -25,9 +25,9 @@ class RequestPageSchema(PageSchema):
 
 
 class ShipSchema(Schema):
-    carrier = fields.String(required=True, validate=validate.Length(1, 64))
+    carrier = fields.String(required=True, validate=validate.Length(1, 100))
     tracking = fields.String(
-        required=True, validate=validate.Length(1, 128), metadata={"description": "tracking number"}
+        required=True, validate=validate.Length(1, 100), metadata={"description": "tracking number"}
     )
 
 
