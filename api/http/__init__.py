@@ -23,6 +23,7 @@ from api.http.observability import SOURCING
 from oms.service.app import Oms
 
 API_VERSION = "1.0.0"
+DOCS_ASSETS = "/docs/assets"
 
 
 def create_app(config: Mapping[str, Any] | None = None, oms: Oms | None = None) -> Flask:
@@ -41,7 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None, oms: Oms | None = None) 
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        OPENAPI_SWAGGER_UI_URL=f"{DOCS_ASSETS}/",  # served from the swagger-ui-bundle package: no internet needed
         API_SPEC_OPTIONS={
             "info": {"description": "Order management with an optimizing sourcing engine. See docs/api.md."},
             "components": {"securitySchemes": {BEARER: {"type": "http", "scheme": "bearer"}}},
@@ -64,7 +65,16 @@ def create_app(config: Mapping[str, Any] | None = None, oms: Oms | None = None) 
     app.extensions["oms_api"] = api
     for blueprint in resource_blueprints():
         api.register_blueprint(blueprint)
+    app.add_url_rule(f"{DOCS_ASSETS}/<path:filename>", "docs_assets", _docs_asset)
     return app
+
+
+def _docs_asset(filename: str) -> Any:
+    """Swagger UI's scripts and styles for the /docs page, from the installed package."""
+    from flask import send_from_directory
+    from swagger_ui_bundle import swagger_ui_path
+
+    return send_from_directory(str(swagger_ui_path), filename, max_age=86_400)
 
 
 def resource_blueprints() -> list[Any]:

@@ -17,7 +17,16 @@ from oms.service.keys import ROLES
 from tests.api.conftest import Client
 from tests.oms.builders import network, order
 
-OPEN = {"/healthz", "/readyz", "/openapi.json", "/docs", "/docs/", "/metrics", "/static/<path:filename>"}
+OPEN = {
+    "/healthz",
+    "/readyz",
+    "/openapi.json",
+    "/docs",
+    "/docs/",
+    "/metrics",
+    "/static/<path:filename>",
+    "/docs/assets/<path:filename>",
+}
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # Path arguments naming a channel's object: a key of another channel must get 404 for them.
 CHANNEL_SCOPED = {"channel", "request_id"}

@@ -18,7 +18,11 @@ def test_health_readiness_the_document_and_the_docs_page_need_no_key(app: Any) -
     spec = client.get("/openapi.json").json
     assert spec["openapi"].startswith("3.1") and "/v1/orders" in spec["paths"]
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
-    assert client.get("/docs").status_code == 200
+    page = client.get("/docs")
+    assert page.status_code == 200 and b"/docs/assets/swagger-ui-bundle.js" in page.data  # no CDN: works offline
+    script = client.get("/docs/assets/swagger-ui-bundle.js")
+    assert script.status_code == 200 and len(script.data) > 100_000
+    script.close()
 
 
 def test_readiness_fails_with_503_on_a_database_never_migrated(tmp_path: Path) -> None:
