@@ -18,6 +18,7 @@ from oms.domain.catalog import CatalogSnapshot
 from oms.domain.order import Order, OrderLine
 from oms.domain.statuses import HANDED_OVER, LineStatus, OrderStatus, Reason
 from oms.errors import Conflict, FieldError, InvalidInput, OmsError, Refused
+from oms.intake_money import OrderMoney, money_problems, order_money
 from oms.schemas import load_intake_order
 from oms.service.app import Oms, transact
 from oms.service.sourcing import source_waiting
@@ -90,9 +91,10 @@ def place_order(app: Oms, doc: Any, actor: str = "intake") -> Placed:
         original = extra["original_order_id"]
         known_original = original is None or uow.orders.find(original, engine_order.channel) is not None
         check_against_catalog(engine_order, snapshot, None if known_original else original)
+        money = _money(doc, snapshot.channels[engine_order.channel].currency)
         products = uow.catalog.products(snapshot, {ln.sku for ln in engine_order.lines})
         ctx = uow.context(actor)
-        order = _new_order(engine_order, extra, products, digest, ctx)
+        order = _new_order(engine_order, extra, products, digest, ctx, money)
         uow.orders.add(order)
         record_preshipped(order, {sku: p.manage_stock for sku, p in products.items()}, ctx)
         channel = snapshot.channels[order.channel]
@@ -103,6 +105,15 @@ def place_order(app: Oms, doc: Any, actor: str = "intake") -> Placed:
         return _placed(order, True)
 
     return transact(app, work)
+
+
+def _money(doc: dict[str, Any], channel_currency: str) -> OrderMoney:
+    """The order's amounts in its currency (the channel's unless it names one), checked to its minor unit."""
+    currency = doc.get("currency") or channel_currency
+    problems = money_problems(doc, currency)
+    if problems:
+        raise InvalidInput(problems)
+    return order_money(doc, currency)
 
 
 def payload_digest(doc: Any) -> str:
@@ -160,19 +171,21 @@ def _conflict(order: EngineOrder) -> str:
     return f"order {order.id!r} in channel {order.channel!r} exists with a different payload"
 
 
-def _new_order(o: EngineOrder, extra: dict[str, Any], products: dict, digest: str, ctx) -> Order:  # type: ignore[no-untyped-def]
+def _new_order(o: EngineOrder, extra: dict[str, Any], products: dict, digest: str, ctx, money: OrderMoney) -> Order:  # type: ignore[no-untyped-def]
     lines = [
         OrderLine(
             ln.id,
             ln.sku,
             ln.quantity,
-            ln.unit_price,
+            money.lines[i].unit_price,
             ln.bundle,
             products[ln.sku].type if ln.sku in products else "physical",
             ln.preshipped_source,
             ln.allow_backorder,
             dict(ln.attributes),
             position=i,
+            discount=money.lines[i].discount,
+            tax=money.lines[i].tax,
         )
         for i, ln in enumerate(o.lines)
     ]
@@ -193,6 +206,8 @@ def _new_order(o: EngineOrder, extra: dict[str, Any], products: dict, digest: st
         created_at=o.created_at,
         attributes=dict(o.attributes),
         payload_hash=digest,
+        currency=money.currency,
+        service_lines=money.service_lines,
     )
 
 
