@@ -13,6 +13,11 @@ import click
 
 # name: (module, attribute, the one-line help shown by `oms --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    "appeasements": (
+        "api.cli.post_sales",
+        "appeasements",
+        "Appeasements: goodwill refunds without a return.",
+    ),
     "bench": (
         "api.cli.bench",
         "bench",
@@ -27,6 +32,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "keys": ("api.cli.keys", "keys", "API keys for the HTTP API: create (shown once), list, revoke."),
     "network": ("api.cli.network", "network", "The sourcing network: sources, products, channels, stock."),
     "orders": ("api.cli.orders", "orders", "Orders: intake, status, cancellation."),
+    "refunds": ("api.cli.post_sales", "refunds", "Refunds: list, release, cancel."),
+    "returns": ("api.cli.post_sales", "returns", "Returns (RMA): authorize, approve, cancel, receive, list, show."),
     "requests": ("api.cli.requests", "requests", "Shipment requests: one per source and order."),
     "rules": ("api.cli.rules", "rules", "Check, format and explain sourcing rules (.rules files)."),
     "serve": ("api.cli.serve", "serve", "Run the HTTP API under gunicorn."),
