@@ -15,7 +15,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from oms import limits as lim
-from oms.catalog_schemas import ChannelSchema, load_channels, load_products, load_stock_rows
+from oms.catalog_schemas import ChannelSchema, ProductSchema, load_channels, load_products, load_stock_rows
 from oms.errors import FieldError, InvalidInput
 from oms.intake_money import engine_document, money_problems
 from sourcing_engine.model import Order
