@@ -23,6 +23,7 @@ from sourcing_engine.schemas import OrderSchema, error_paths
 
 __all__ = [
     "ChannelSchema",
+    "ProductSchema",
     "load_channels",
     "load_intake_order",
     "load_products",
