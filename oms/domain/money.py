@@ -99,22 +99,28 @@ def share(whole: Decimal, units: int, total_units: int, currency: str) -> Decima
 
 
 def allocate(amount: Decimal, weights: list[Decimal], currency: str) -> list[Decimal]:
-    """``amount`` split in proportion to ``weights`` (half-even; the last part takes the remainder)."""
+    """``amount`` split in proportion to ``weights``, no part above its weight (``amount`` at most their sum).
+
+    Cumulative rounded shares (half-even) make the parts sum exactly to
+    ``amount``; a part that rounding lifted above its weight hands the excess
+    to the parts that still have room.
+    """
     total = sum(weights, ZERO)
-    if total <= 0:
-        raise ValueError("nothing to allocate over")
-    parts, given = [], ZERO
+    if total <= 0 or amount > total:
+        raise ValueError("an amount over weights that cannot hold it")
+    parts, before, running = [], ZERO, ZERO
+    for weight in weights:
+        running += weight
+        upto = amount if running == total else rounded(amount * running / total, currency)
+        parts.append(upto - before)
+        before = upto
+    excess = sum((p - w for p, w in zip(parts, weights, strict=True) if p > w), ZERO)
     for i, weight in enumerate(weights):
-        part = amount - given if i == len(weights) - 1 else min(rounded(amount * weight / total, currency), weight)
-        parts.append(part)
-        given += part
-    excess = parts[-1] - weights[-1]
-    for i in range(len(parts) - 1):  # rounding gave the last part more than its weight: hand it back
-        if excess <= 0:
-            break
-        moved = min(excess, weights[i] - parts[i])
+        if parts[i] > weight:
+            parts[i] = weight
+    for i, weight in enumerate(weights):
+        moved = min(excess, weight - parts[i])
         parts[i] += moved
-        parts[-1] -= moved
         excess -= moved
     return parts
 

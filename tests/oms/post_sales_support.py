@@ -42,10 +42,18 @@ def ship_all(app: Any, number: str) -> None:
             ff.ship(app, req["request_id"], "DHL", f"T-{req['request_id']}")
 
 
-def setup_shipped(app: Any, number: str, lines: list[dict[str, Any]], stock: int = 100, **settings: Any) -> None:
+def setup_shipped(
+    app: Any,
+    number: str,
+    lines: list[dict[str, Any]],
+    stock: int = 100,
+    service_lines: list[dict[str, Any]] | None = None,
+    **settings: Any,
+) -> None:
     skus = {ln["sku"] for ln in lines}
     load_network(app, returns_network({("WH1", sku): stock for sku in skus}, **settings))
-    place_order(app, paid_order(number, lines))
+    extra = {"service_lines": service_lines} if service_lines else {}
+    place_order(app, paid_order(number, lines, **extra))
     ship_all(app, number)
 
 
