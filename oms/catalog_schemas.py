@@ -108,6 +108,7 @@ class PostSalesSchema(Schema):
     return_virtual = boolean()
     return_reasons = fields.List(fields.String(validate=REASON_CODE), validate=validate.Length(min=1, max=100))
     appeasement_reasons = fields.List(fields.String(validate=REASON_CODE), validate=validate.Length(min=1, max=100))
+    reshipment_reasons = fields.List(fields.String(validate=REASON_CODE), validate=validate.Length(min=1, max=100))
 
 
 def _currency(value: Any) -> None:

@@ -14,6 +14,7 @@ from oms.domain.events import Event
 
 RETURN_REASONS = ("DAMAGED", "WRONG_ITEM", "NOT_AS_DESCRIBED", "CHANGED_MIND", "OTHER")
 APPEASEMENT_REASONS = ("LATE_DELIVERY", "DAMAGED", "GOODWILL", "PRICE_MATCH", "OTHER")
+RESHIPMENT_REASONS = ("LOST", "DAMAGED_IN_TRANSIT", "WRONG_ITEM", "OTHER")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,7 @@ class PostSalesSettings:
     return_virtual: bool = False  # virtual lines returnable
     return_reasons: tuple[str, ...] = RETURN_REASONS
     appeasement_reasons: tuple[str, ...] = APPEASEMENT_REASONS
+    reshipment_reasons: tuple[str, ...] = RESHIPMENT_REASONS
 
     @classmethod
     def from_json(cls, doc: dict[str, Any] | None) -> PostSalesSettings:

@@ -87,24 +87,31 @@ def place_order(app: Oms, doc: Any, actor: str = "intake") -> Placed:
             if existing.payload_hash != digest:
                 raise Conflict(_conflict(engine_order))
             return _placed(existing, False)
-        snapshot = uow.catalog.snapshot()
-        original = extra["original_order_id"]
-        known_original = original is None or uow.orders.find(original, engine_order.channel) is not None
-        check_against_catalog(engine_order, snapshot, None if known_original else original)
-        money = _money(doc, snapshot.channels[engine_order.channel].currency)
-        products = uow.catalog.products(snapshot, {ln.sku for ln in engine_order.lines})
-        ctx = uow.context(actor)
-        order = _new_order(engine_order, extra, products, digest, ctx, money)
-        uow.orders.add(order)
-        record_preshipped(order, {sku: p.manage_stock for sku, p in products.items()}, ctx)
-        channel = snapshot.channels[order.channel]
-        if channel.sourcing_mode == "direct" or order.delivery_method == "pickup":  # MOM: ISPU is always direct
-            source_waiting(app, uow, order, ctx)
-        order.refresh_status(ctx)
+        order = record_order(app, uow, doc, (engine_order, extra), digest, actor)
         uow.commit()
         return _placed(order, True)
 
     return transact(app, work)
+
+
+def record_order(app: Oms, uow: UnitOfWork, doc: dict[str, Any], loaded: tuple, digest: str, actor: str) -> Order:
+    """Check a loaded order against the catalog, record it and source it unless its channel batches."""
+    engine_order, extra = loaded
+    snapshot = uow.catalog.snapshot()
+    original = extra["original_order_id"]
+    known_original = original is None or uow.orders.find(original, engine_order.channel) is not None
+    check_against_catalog(engine_order, snapshot, None if known_original else original)
+    money = _money(doc, snapshot.channels[engine_order.channel].currency)
+    products = uow.catalog.products(snapshot, {ln.sku for ln in engine_order.lines})
+    ctx = uow.context(actor)
+    order = _new_order(engine_order, extra, products, digest, ctx, money)
+    uow.orders.add(order)
+    record_preshipped(order, {sku: p.manage_stock for sku, p in products.items()}, ctx)
+    channel = snapshot.channels[order.channel]
+    if channel.sourcing_mode == "direct" or order.delivery_method == "pickup":  # MOM: ISPU is always direct
+        source_waiting(app, uow, order, ctx)
+    order.refresh_status(ctx)
+    return order
 
 
 def _money(doc: dict[str, Any], channel_currency: str) -> OrderMoney:

@@ -11,6 +11,7 @@ from api.http.auth import caller, not_found_unless_seen, requires
 from api.http.bodies import json_response
 from api.http.extensions import Blueprint, current_oms
 from api.http.idempotency import idempotent
+from api.http.order_scope import order_in_view
 from api.http.refunds.resources import refund_step
 from oms.service import refunds as service
 
@@ -29,6 +30,7 @@ class Appeasements(MethodView):
         return json_response(service.list_refunds(current_oms(), order_id, channel, "appeasement"))
 
     @requires("support")
+    @order_in_view
     @idempotent
     @blp.arguments(AppeasementBodySchema)
     @blp.response(201, RefundSchema)
@@ -44,6 +46,7 @@ class Appeasements(MethodView):
 
 @blp.route(f"{STEP}/release", methods=["POST"])
 @requires("support")
+@order_in_view
 @idempotent
 @blp.response(200, RefundSchema)
 def release(channel: str, order_id: str, appeasement_id: int) -> Any:
@@ -53,6 +56,7 @@ def release(channel: str, order_id: str, appeasement_id: int) -> Any:
 
 @blp.route(f"{STEP}/cancel", methods=["POST"])
 @requires("support")
+@order_in_view
 @idempotent
 @blp.response(200, RefundSchema)
 def cancel(channel: str, order_id: str, appeasement_id: int) -> Any:

@@ -10,6 +10,7 @@ from api.http.auth import caller, not_found_unless_seen, requires
 from api.http.bodies import json_response
 from api.http.extensions import Blueprint, current_oms
 from api.http.idempotency import idempotent
+from api.http.order_scope import order_in_view
 from api.http.problems import Problem
 from api.http.refunds.schemas import RefundSchema
 from oms.service import refunds as service
@@ -42,6 +43,7 @@ def refund_step(kind: str | None, channel: str, order_id: str, refund_id: int, h
 
 @blp.route(f"{STEP}/release", methods=["POST"])
 @requires("support")
+@order_in_view
 @idempotent
 @blp.response(200, RefundSchema)
 def release(channel: str, order_id: str, refund_id: int) -> Any:
@@ -51,6 +53,7 @@ def release(channel: str, order_id: str, refund_id: int) -> Any:
 
 @blp.route(f"{STEP}/cancel", methods=["POST"])
 @requires("support")
+@order_in_view
 @idempotent
 @blp.response(200, RefundSchema)
 def cancel(channel: str, order_id: str, refund_id: int) -> Any:

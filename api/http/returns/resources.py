@@ -10,6 +10,7 @@ from api.http.auth import caller, not_found_unless_seen, requires
 from api.http.bodies import json_response
 from api.http.extensions import Blueprint, current_oms
 from api.http.idempotency import idempotent
+from api.http.order_scope import order_in_view
 from api.http.problems import Problem
 from api.http.returns.schemas import ReceiveBodySchema, ReturnBodySchema, ReturnSchema
 from oms.service import returns as service
@@ -29,6 +30,7 @@ class Returns(MethodView):
         return json_response(service.list_returns(current_oms(), order_id, channel))
 
     @requires("support")
+    @order_in_view
     @idempotent
     @blp.arguments(ReturnBodySchema)
     @blp.response(201, ReturnSchema)
@@ -62,6 +64,7 @@ class ReturnItem(MethodView):
 
 @blp.route(f"{STEP}/approve", methods=["POST"])
 @requires("support")
+@order_in_view
 @idempotent
 @blp.response(200, ReturnSchema)
 def approve(channel: str, order_id: str, return_id: int) -> Any:
@@ -72,6 +75,7 @@ def approve(channel: str, order_id: str, return_id: int) -> Any:
 
 @blp.route(f"{STEP}/cancel", methods=["POST"])
 @requires("support")
+@order_in_view
 @idempotent
 @blp.response(200, ReturnSchema)
 def cancel(channel: str, order_id: str, return_id: int) -> Any:
@@ -82,6 +86,7 @@ def cancel(channel: str, order_id: str, return_id: int) -> Any:
 
 @blp.route(f"{STEP}/receive", methods=["POST"])
 @requires("support", "integration")
+@order_in_view
 @idempotent
 @blp.arguments(ReceiveBodySchema)
 @blp.response(200, ReturnSchema)
