@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "network": ("api.cli.network", "network", "The sourcing network: sources, products, channels, stock."),
     "orders": ("api.cli.orders", "orders", "Orders: intake, status, cancellation."),
     "refunds": ("api.cli.post_sales", "refunds", "Refunds: list, release, cancel."),
+    "reshipments": ("api.cli.post_sales", "reshipments", "Reshipments: send shipped units again, free."),
     "returns": ("api.cli.post_sales", "returns", "Returns (RMA): authorize, approve, cancel, receive, list, show."),
     "requests": ("api.cli.requests", "requests", "Shipment requests: one per source and order."),
     "rules": ("api.cli.rules", "rules", "Check, format and explain sourcing rules (.rules files)."),

@@ -177,3 +177,25 @@ def create(
 
 _refund_step(appeasements, "release", rf.release_refund, "Release an appeasement waiting for release.")
 _refund_step(appeasements, "cancel", rf.cancel_refund, "Cancel an appeasement not yet released.")
+
+
+@click.group("reshipments")
+def reshipments() -> None:
+    """Reshipments: shipped units the customer never got, sent again free in a linked order."""
+
+
+@reshipments.command("create")
+@click.argument("order_id")
+@click.option("--line", "lines", multiple=True, required=True, metavar="LINE[:QTY]", help="Units to send again.")
+@click.option("--reason", required=True, help="A reshipment reason code of the channel (e.g. LOST).")
+@channel_option
+@json_option
+def create_reshipment(order_id: str, lines: tuple[str, ...], reason: str, channel: str | None, as_json: bool) -> None:
+    """Create a reshipment order <id>-R1 (then -R2...), price zero, sourced like any order."""
+    from oms.service.reshipments import reship
+
+    with reported(order_id):
+        doc = reship(open_oms(), order_id, channel, _units(lines, "--line"), reason, actor="cli")
+    _show(
+        doc, as_json, lambda d: f"{d['channel']}/{d['order_id']}: reshipment of {d['original_order_id']}, {d['status']}"
+    )

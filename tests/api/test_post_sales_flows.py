@@ -60,3 +60,13 @@ def test_returns_are_for_support_and_unknown_returns_of_the_order_are_404(api, o
     assert too_many.status_code == 422 and "at most 2" in str(too_many.json)
     long_text = api.post(RETURNS, json={**body, "description": "x" * 1001})
     assert long_text.status_code == 422
+
+
+def test_a_reshipment_over_http_creates_the_linked_order_and_refuses_more_than_shipped(api, oms):
+    shipped(api, oms)
+    body = {"lines": [{"line_id": "1", "quantity": 3}], "reason": "LOST"}
+    made = api.post(f"{ORDER}/reshipments", json=body)
+    assert made.status_code == 201 and made.headers["Location"].endswith("/web/O1-R1")
+    assert ok(api.get("/v1/orders/web/O1-R1"))["type"] == "reshipment"
+    again = api.post(f"{ORDER}/reshipments", json=body)
+    assert again.status_code == 422 and "no shipped unit left" in str(again.json)

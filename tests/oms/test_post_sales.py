@@ -142,3 +142,23 @@ def test_appeasement_amounts_out_of_bounds_are_refused_naming_the_field(app, amo
     with pytest.raises(InvalidInput, match=message):
         rf.appease(app, "O1", "web", rf.Appeasement("GOODWILL", amount=amount), "cs")
     assert rf.list_refunds(app, "O1") == []
+
+
+def test_a_reshipment_sends_shipped_units_again_free_in_a_linked_order_and_never_more_than_shipped(app):
+    from oms.service.reshipments import reship
+
+    setup_shipped(app, "O1", LINES)
+    made = reship(app, "O1", "web", {"1": 2}, "LOST", "cs")
+    assert (made["order_id"], made["original_order_id"], made["lines"][0]["quantity"]) == ("O1-R1", "O1", 2)
+    again = order_view(app, "O1-R1")
+    assert again["type"] == "reshipment" and again["money"]["paid"] == "0.00"
+    assert again["status"] in ("LOGISTICS", "APPROVED") and again["lines"][0]["unit_price"] == "0.00"
+    assert order_view(app, "O1")["linked_orders"] == [
+        {"order_id": "O1-R1", "type": "reshipment", "status": again["status"]}
+    ]
+    with pytest.raises(InvalidInput, match="at most 1 unit"):
+        reship(app, "O1", "web", {"1": 2}, "LOST", "cs")
+    assert reship(app, "O1", "web", {"1": 1, "2": 1}, "DAMAGED_IN_TRANSIT", "cs")["order_id"] == "O1-R2"
+    with pytest.raises(InvalidInput, match="reason"):
+        reship(app, "O1", "web", {"2": 1}, "BORED", "cs")
+    assert topics(app).count("reshipment.created") == 2

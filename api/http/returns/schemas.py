@@ -116,3 +116,22 @@ class AppeasementBodySchema(Schema):
     @ma.validates_schema
     def check_lines(self, data: dict, **_: object) -> None:
         _unique(data.get("lines", []))
+
+
+class ReshipmentBodySchema(Schema):
+    lines = fields.List(fields.Nested(ReturnLineBodySchema), required=True, validate=validate.Length(min=1, max=1000))
+    reason = fields.String(required=True, validate=REASON)
+
+    @ma.validates_schema
+    def check_lines(self, data: dict, **_: object) -> None:
+        _unique(data.get("lines", []))
+
+
+class ReshipmentSchema(Schema):
+    order_id = fields.String(required=True)
+    channel = fields.String(required=True)
+    original_order_id = fields.String(required=True)
+    reason = fields.String(required=True)
+    status = fields.String(required=True)
+    lines = fields.List(fields.Dict(), required=True)
+    units = fields.Dict(required=True)
