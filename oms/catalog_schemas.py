@@ -108,6 +108,8 @@ class PostSalesSchema(Schema):
     return_virtual = boolean()
     return_reasons = fields.List(fields.String(validate=REASON_CODE), validate=validate.Length(min=1, max=100))
     appeasement_reasons = fields.List(fields.String(validate=REASON_CODE), validate=validate.Length(min=1, max=100))
+    max_price_increase_pct = integer(0, 1000)
+    max_price_decrease_pct = integer(0, 100)
     reshipment_reasons = fields.List(fields.String(validate=REASON_CODE), validate=validate.Length(min=1, max=100))
 
 

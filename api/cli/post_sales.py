@@ -199,3 +199,25 @@ def create_reshipment(order_id: str, lines: tuple[str, ...], reason: str, channe
     _show(
         doc, as_json, lambda d: f"{d['channel']}/{d['order_id']}: reshipment of {d['original_order_id']}, {d['status']}"
     )
+
+
+@click.command("adjust-price")
+@click.argument("order_id")
+@click.argument("line_id")
+@click.argument("price")
+@channel_option
+@json_option
+def adjust_price(order_id: str, line_id: str, price: str, channel: str | None, as_json: bool) -> None:
+    """Change the unit price of a line a store is picking; a decrease is refunded at once."""
+    from oms.service.price_adjustments import adjust_price as adjust
+
+    with reported(order_id):
+        doc = adjust(open_oms(), order_id, channel, line_id, price, actor="cli")
+    _show(
+        doc,
+        as_json,
+        lambda d: (
+            f"{d['channel']}/{d['order_id']} line {d['line_id']}: {d['old_price']} -> {d['new_price']} "
+            f"{d['currency']} x{d['quantity']}" + (f", refund {d['refund_id']}" if d["refund_id"] else "")
+        ),
+    )

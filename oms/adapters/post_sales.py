@@ -8,6 +8,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session, registry, relationship
 
 from oms.adapters import tables as t
+from oms.domain.price_adjustments import PriceAdjustment
 from oms.domain.refunds import Refund, RefundLine
 from oms.domain.returns import Return, ReturnLine
 from oms.errors import FieldError, InvalidInput, NotFound
@@ -35,7 +36,8 @@ def map_post_sales(mapper_registry: registry) -> None:
             )
         },
     )
-    for cls in (Return, Refund):
+    mapper_registry.map_imperatively(PriceAdjustment, t.price_adjustments)
+    for cls in (Return, Refund, PriceAdjustment):
         event.listen(cls, "load", _no_events)
 
 
@@ -46,9 +48,9 @@ def _no_events(obj: Any, _context: object) -> None:
 class PostSalesRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.seen: list[Return | Refund] = []
+        self.seen: list[Return | Refund | PriceAdjustment] = []
 
-    def add(self, obj: Return | Refund) -> None:
+    def add(self, obj: Return | Refund | PriceAdjustment) -> None:
         self.session.add(obj)
         self.seen.append(obj)
 
@@ -62,6 +64,12 @@ class PostSalesRepository:
     def refunds_of(self, order_id: int) -> list[Refund]:
         stmt = select(Refund).where(t.refunds.c.order_id == order_id).order_by(t.refunds.c.id)
         found = list(self.session.scalars(stmt))
+        self.seen.extend(found)
+        return found
+
+    def adjustments_of(self, order_id: int) -> list[PriceAdjustment]:
+        stmt = select(PriceAdjustment).where(t.price_adjustments.c.order_id == order_id)
+        found = list(self.session.scalars(stmt.order_by(t.price_adjustments.c.id)))
         self.seen.extend(found)
         return found
 

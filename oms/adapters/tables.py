@@ -419,6 +419,24 @@ refunds = Table(
     Column("cancelled_by", String(100)),
 )
 
+price_adjustments = Table(
+    "price_adjustments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True),
+    code("order_number", nullable=False),
+    code("channel", nullable=False),
+    Column("currency", String(3), nullable=False),
+    code("line_id", nullable=False),
+    money("old_price"),
+    money("new_price"),
+    Column("quantity", Integer, nullable=False),
+    code("source", nullable=False),
+    Column("refund_id", ForeignKey("refunds.id")),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+)
+
 refund_lines = Table(
     "refund_lines",
     metadata,

@@ -28,6 +28,8 @@ class PostSalesSettings:
     return_reasons: tuple[str, ...] = RETURN_REASONS
     appeasement_reasons: tuple[str, ...] = APPEASEMENT_REASONS
     reshipment_reasons: tuple[str, ...] = RESHIPMENT_REASONS
+    max_price_increase_pct: int = 10  # of the price paid, for store price adjustments
+    max_price_decrease_pct: int = 50
 
     @classmethod
     def from_json(cls, doc: dict[str, Any] | None) -> PostSalesSettings:

@@ -81,6 +81,7 @@ def post_sales_view(uow: UnitOfWork, order: Order) -> dict[str, Any]:
         "money": Ledger(order, refunds).summary(),
         "returns": [r.as_json() for r in uow.post_sales.returns_of(order.id)],
         "refunds": [r.as_json() for r in refunds],
+        "price_adjustments": [a.as_json() for a in uow.post_sales.adjustments_of(order.id)],
         "linked_orders": [{"order_id": r.number, "type": r.type, "status": r.status} for r in linked],
     }
 

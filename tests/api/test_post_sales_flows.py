@@ -70,3 +70,19 @@ def test_a_reshipment_over_http_creates_the_linked_order_and_refuses_more_than_s
     assert ok(api.get("/v1/orders/web/O1-R1"))["type"] == "reshipment"
     again = api.post(f"{ORDER}/reshipments", json=body)
     assert again.status_code == 422 and "no shipped unit left" in str(again.json)
+
+
+def test_a_store_system_lowers_a_price_while_picking_and_the_refund_follows(api, oms, as_role):
+    from oms.service import fulfillment as ff
+
+    doc = returns_network({("ST1", "A"): 5})
+    doc["products"] = [{"sku": "A", "price_adjustable": True}]
+    load_network(oms, doc)
+    assert api.post("/v1/orders", json=paid_order("O1", [LINE])).status_code == 201
+    [req] = ok(api.get(ORDER))["shipment_requests"]
+    ff.acknowledge(oms, req["request_id"])
+    done = ok(as_role("integration").post(f"{ORDER}/lines/1/price", json={"price": "8.99"}), 201)
+    assert (done["difference"], done["refund_id"] is not None) == ("3.00", True)
+    assert ok(api.get(ORDER))["money"]["refundable"] == "27.97"
+    assert as_role("merchant").post(f"{ORDER}/lines/1/price", json={"price": "8.00"}).status_code == 403
+    assert api.post(f"{ORDER}/lines/1/price", json={"price": "NaN"}).status_code == 422

@@ -60,3 +60,8 @@ def test_bad_return_input_is_one_line_with_exit_code_2(oms) -> None:
     result = oms("returns", "authorize", "O1", "--line", "1:3", "--reason", "OTHER", code=2)
     assert "at most 2 unit(s)" in result.stderr and result.stderr.count("\n") == 1
     assert "no return 99" in oms("returns", "show", "99", code=2).stderr
+
+
+def test_adjust_price_outside_store_picking_is_refused_with_exit_code_1(oms) -> None:
+    result = oms("orders", "adjust-price", "O1", "1", "15.00", code=1)
+    assert "price_adjustable" in result.stderr or "not being picked" in result.stderr

@@ -174,6 +174,7 @@ class OrderViewSchema(Schema):
     )
     returns = fields.List(fields.Dict(), required=True)
     refunds = fields.List(fields.Dict(), required=True, metadata={"description": "refunds and appeasements"})
+    price_adjustments = fields.List(fields.Dict(), required=True)
     linked_orders = fields.List(fields.Dict(), required=True, metadata={"description": "exchanges, reshipments"})
 
 

@@ -1,4 +1,4 @@
-"""money in exact decimals; service lines; returns, refunds and appeasements
+"""money in exact decimals; service lines; returns, refunds, appeasements and price adjustments
 
 Order lines' ``unit_price`` becomes NUMERIC(24, 4) (text on SQLite, which
 would keep a numeric as a float): existing prices keep their value, rounded to
@@ -143,10 +143,30 @@ def _create_tables() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_refund_lines")),
     )
     op.create_index(op.f("ix_refund_lines_refund_id"), "refund_lines", ["refund_id"])
+    op.create_table(
+        "price_adjustments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.Column("order_number", sa.String(64), nullable=False),
+        sa.Column("channel", sa.String(64), nullable=False),
+        sa.Column("currency", sa.String(3), nullable=False),
+        sa.Column("line_id", sa.String(64), nullable=False),
+        sa.Column("old_price", _money(), nullable=False),
+        sa.Column("new_price", _money(), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("source", sa.String(64), nullable=False),
+        sa.Column("refund_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_by", sa.String(100), nullable=False),
+        _fk("price_adjustments", "order_id", "orders", ondelete="CASCADE"),
+        _fk("price_adjustments", "refund_id", "refunds"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_price_adjustments")),
+    )
+    op.create_index(op.f("ix_price_adjustments_order_id"), "price_adjustments", ["order_id"])
 
 
 def downgrade() -> None:
-    for table in ("refund_lines", "refunds", "return_lines", "returns", "service_lines"):
+    for table in ("price_adjustments", "refund_lines", "refunds", "return_lines", "returns", "service_lines"):
         op.drop_table(table)
     with op.batch_alter_table("channels") as batch:
         batch.drop_column("post_sales")
