@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from oms.domain.events import Context
-from oms.domain.money import ZERO, allocate, text
+from oms.domain.money import ZERO, allocate, share, text
 from oms.domain.post_sales import PostSalesEvent
 from oms.errors import IllegalTransition, Refused
 
@@ -153,6 +153,18 @@ class Ledger:
             ),
             ZERO,
         )
+
+    def units_refunded(self, line_id: str) -> int:
+        """Units of the line refunded so far (by returns and cancellations): where the next unit's share starts."""
+        return sum(ln.quantity for r in self.refunds if r.counts for ln in r.lines if ln.line_id == line_id)
+
+    def unit_refund(self, line_id: str, units: int) -> RefundLine | None:
+        """The refund of ``units`` more units of an order line: their cumulative share, within what is left."""
+        line = self.order.line(line_id)
+        before, cur = self.units_refunded(line_id), self.order.currency
+        worth = share(line.paid, before + units, line.quantity, cur) - share(line.paid, before, line.quantity, cur)
+        amount = min(worth, self.refundable(line_id))
+        return RefundLine(line_id, units, amount) if amount > 0 else None
 
     def refundable(self, line_id: str) -> Decimal:
         return self.paid(line_id) - self.given_back(line_id)

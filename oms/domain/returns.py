@@ -14,7 +14,6 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from oms.domain.events import Context
-from oms.domain.money import share
 from oms.domain.post_sales import PostSalesEvent, PostSalesSettings
 from oms.domain.refunds import Ledger, RefundLine
 from oms.domain.statuses import HANDED_OVER, LineStatus
@@ -185,26 +184,15 @@ def refund_lines(
     units = ret.refundable_units(settings)
     out = []
     for line_id, quantity in units.items():
-        if quantity <= 0:
-            continue
-        line = order.line(line_id)
-        before = _refunded_units(returns, ret, line_id, settings)
-        worth = share(line.paid, before + quantity, line.quantity, order.currency) - share(
-            line.paid, before, line.quantity, order.currency
-        )
-        amount = min(worth, ledger.refundable(line_id))
-        if amount > 0:
-            out.append(RefundLine(line_id, quantity, amount))
+        refund = ledger.unit_refund(line_id, quantity) if quantity > 0 else None
+        if refund is not None:
+            out.append(refund)
     if settings.refund_service_lines and units and _completes(order, returns):
         for service in order.service_lines:
             left = ledger.refundable(service.line_id)
             if left > 0:
                 out.append(RefundLine(service.line_id, 0, left))
     return out
-
-
-def _refunded_units(returns: list[Return], current: Return, line_id: str, settings: PostSalesSettings) -> int:
-    return sum(r.refundable_units(settings).get(line_id, 0) for r in returns if r is not current)
 
 
 def _completes(order: Order, returns: list[Return]) -> bool:

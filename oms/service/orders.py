@@ -21,6 +21,7 @@ from oms.errors import Conflict, FieldError, InvalidInput, OmsError, Refused
 from oms.intake_money import OrderMoney, money_problems, order_money
 from oms.schemas import load_intake_order
 from oms.service.app import Oms, transact
+from oms.service.refunds import cancelled_units, refund_cancelled
 from oms.service.sourcing import source_waiting
 from oms.service.unit_of_work import UnitOfWork
 from sourcing_engine import Order as EngineOrder
@@ -278,8 +279,10 @@ def cancel_order(
     def work(uow: UnitOfWork) -> int:
         order = uow.orders.by_number(number, channel, lock=True)
         ctx = uow.context(actor)
+        before = cancelled_units(order)
         units = cancellation.cancel(order, lines, reason, ctx)
         order.refresh_status(ctx)
+        refund_cancelled(uow, order, before, ctx)
         uow.commit()
         return units
 

@@ -162,3 +162,18 @@ def test_a_reshipment_sends_shipped_units_again_free_in_a_linked_order_and_never
     with pytest.raises(InvalidInput, match="reason"):
         reship(app, "O1", "web", {"2": 1}, "BORED", "cs")
     assert topics(app).count("reshipment.created") == 2
+
+
+def test_cancelled_units_of_a_paid_order_are_refunded_and_a_fully_cancelled_order_refunds_its_service_lines(app):
+    from oms.service.catalog import load_network
+    from oms.service.orders import cancel_order
+    from tests.oms.post_sales_support import returns_network
+
+    load_network(app, returns_network({("WH1", "A"): 9}))
+    place_order(app, paid_order("O3", [LINES[0]], service_lines=SHIPPING))
+    assert cancel_order(app, "O3", {"1": 1}, "web") == 1
+    [refund] = rf.list_refunds(app, "O3")
+    assert (refund["reason"], refund["amount"], refund["lines"][0]["quantity"]) == ("CANCELLATION", "10.30", 1)
+    cancel_order(app, "O3", None, "web")
+    money = money_of(app, "O3")
+    assert money["refunded"] == money["paid"] == "36.64" and money["refundable"] == "0.00"
