@@ -16,7 +16,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "appeasements": (
         "api.cli.post_sales",
         "appeasements",
-        "Appeasements: goodwill refunds without a return.",
+        "Appeasements: goodwill refunds without a return, counted against what was paid.",
     ),
     "bench": (
         "api.cli.bench",
@@ -32,9 +32,21 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "keys": ("api.cli.keys", "keys", "API keys for the HTTP API: create (shown once), list, revoke."),
     "network": ("api.cli.network", "network", "The sourcing network: sources, products, channels, stock."),
     "orders": ("api.cli.orders", "orders", "Orders: intake, status, cancellation."),
-    "refunds": ("api.cli.post_sales", "refunds", "Refunds: list, release, cancel."),
-    "reshipments": ("api.cli.post_sales", "reshipments", "Reshipments: send shipped units again, free."),
-    "returns": ("api.cli.post_sales", "returns", "Returns (RMA): authorize, approve, cancel, receive, list, show."),
+    "refunds": (
+        "api.cli.post_sales",
+        "refunds",
+        "Refunds: list, release (when the channel does not release them at once), cancel.",
+    ),
+    "reshipments": (
+        "api.cli.post_sales",
+        "reshipments",
+        "Reshipments: shipped units the customer never got, sent again free in a linked order.",
+    ),
+    "returns": (
+        "api.cli.post_sales",
+        "returns",
+        "Returns (RMA): authorize shipped units, approve or cancel, receive with each unit's condition.",
+    ),
     "requests": ("api.cli.requests", "requests", "Shipment requests: one per source and order."),
     "rules": ("api.cli.rules", "rules", "Check, format and explain sourcing rules (.rules files)."),
     "serve": ("api.cli.serve", "serve", "Run the HTTP API under gunicorn."),
