@@ -30,10 +30,7 @@ def test_oms_bench_quick_on_tiny_writes_a_valid_report(tmp_path: Path) -> None:
     report = (tmp_path / "out" / "report.md").read_text()
     assert "| optimal |" in report and "exact MIP" in report
     assert {p.name for p in (tmp_path / "out" / "img").iterdir()} == {
-        "bench-latency.png",
-        "bench-cost.png",
-        "bench-shipments.png",
-        "bench-size.png",
+        "bench-latency.png", "bench-cost.png", "bench-shipments.png", "bench-size.png"
     }
     written = docs.read_text()
     assert "## Rules evaluation\n\nkept" in written and START in written and "| optimal |" in written
@@ -41,9 +38,8 @@ def test_oms_bench_quick_on_tiny_writes_a_valid_report(tmp_path: Path) -> None:
 
 
 def test_the_rules_preset_says_it_needs_the_rules_language_when_it_is_missing(tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        main, ["bench", "--quick", "--preset", "rules", "--orders", "3", "--out", str(tmp_path)]
-    )
+    result = CliRunner().invoke(main, ["bench", "--quick", "--preset", "rules", "--orders", "3",
+                                       "--out", str(tmp_path)])
     figures = json.loads((tmp_path / "results.json").read_text())
     rules = figures["presets"]["rules"]
     assert result.exit_code == 0, result.output

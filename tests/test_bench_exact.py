@@ -53,11 +53,9 @@ def directive_sets(size: int) -> dict[str, Directives]:
         "stores dearer per unit": Directives(cost_terms=[CostTerm(2.0, "unit", stores, "store-unit")]),
         "prefer the first warehouse": Directives(cost_terms=[CostTerm(-4.0, "shipment", first, "prefer")]),
         "line 2 from a store costs more": Directives(
-            cost_terms=[CostTerm(5.0, "shipment", stores, "l2", frozenset({"2"}))]
-        ),
+            cost_terms=[CostTerm(5.0, "shipment", stores, "l2", frozenset({"2"}))]),
         "line 1 from the first warehouse is preferred": Directives(
-            cost_terms=[CostTerm(-3.0, "shipment", first, "l1", frozenset({"1"}))]
-        ),
+            cost_terms=[CostTerm(-3.0, "shipment", first, "l1", frozenset({"1"}))]),
     }
 
 

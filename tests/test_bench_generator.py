@@ -39,7 +39,6 @@ def test_a_network_loads_through_the_contract_schema_unchanged() -> None:
     assert [(s.code, s.enabled, s.capabilities, s.costs) for s in loaded.sources] == [
         (s.code, s.enabled, s.capabilities, s.costs) for s in network.sources
     ]
-
     def rows(n):
         return [(r.source, r.sku, r.available) for r in n.stock]
 
