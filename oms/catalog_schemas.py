@@ -89,6 +89,37 @@ class ChannelSourceSchema(Schema):
     priority = integer(-lim.MAX_PRIORITY, lim.MAX_PRIORITY, load_default=None, allow_none=True)
 
 
+REASON_CODE = validate.Regexp(
+    r"^[A-Z][A-Z0-9_]{0,39}$", error="must be a reason code: capitals, digits, _ (at most 40)"
+)
+
+
+class PostSalesSchema(Schema):
+    """A channel's post-sales settings (see docs/post-sales.md); what is left out keeps its default."""
+
+    class Meta:
+        unknown = RAISE
+
+    auto_approve_returns = boolean()
+    auto_release_refunds = boolean()
+    restock_returns = boolean()
+    refund_service_lines = boolean()
+    refund_damaged = boolean()
+    return_virtual = boolean()
+    return_reasons = fields.List(fields.String(validate=REASON_CODE), validate=validate.Length(min=1, max=100))
+    appeasement_reasons = fields.List(fields.String(validate=REASON_CODE), validate=validate.Length(min=1, max=100))
+    max_price_increase_pct = integer(0, 1000)
+    max_price_decrease_pct = integer(0, 100)
+    reshipment_reasons = fields.List(fields.String(validate=REASON_CODE), validate=validate.Length(min=1, max=100))
+
+
+def _currency(value: Any) -> None:
+    from oms.domain.money import currency_problem
+
+    if (problem := currency_problem(value)) is not None:
+        raise ValidationError(problem)
+
+
 class ChannelSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -103,6 +134,8 @@ class ChannelSchema(Schema):
     low_stock_threshold = integer(0, lim.MAX_STOCK_QUANTITY, load_default=None, allow_none=True)
     max_line_quantity = integer(1, lim.MAX_LINE_QUANTITY, load_default=lim.DEFAULT_LINE_QUANTITY)
     wave = fields.Raw(load_default=None, allow_none=True)  # batch channels: oms.domain.waves.WaveSettings
+    currency = fields.String(load_default="EUR", validate=_currency)
+    post_sales = fields.Nested(PostSalesSchema, load_default=None, allow_none=True)
 
     @validates_schema
     def check_sources(self, data: dict, **_: Any) -> None:

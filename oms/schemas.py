@@ -15,12 +15,21 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from oms import limits as lim
-from oms.catalog_schemas import load_channels, load_products, load_stock_rows
+from oms.catalog_schemas import ChannelSchema, ProductSchema, load_channels, load_products, load_stock_rows
 from oms.errors import FieldError, InvalidInput
+from oms.intake_money import engine_document, money_problems
 from sourcing_engine.model import Order
 from sourcing_engine.schemas import OrderSchema, error_paths
 
-__all__ = ["load_channels", "load_intake_order", "load_products", "load_stock_message", "load_stock_rows"]
+__all__ = [
+    "ChannelSchema",
+    "ProductSchema",
+    "load_channels",
+    "load_intake_order",
+    "load_products",
+    "load_stock_message",
+    "load_stock_rows",
+]
 
 MAX_STOCK_ITEMS = 10_000
 STOCK_MODES = ("FULL", "NONZERO", "DELTA", "ADJUST")
@@ -128,9 +137,10 @@ def load_intake_order(doc: Any) -> tuple[Order, dict[str, Any]]:
     """The order, or ``InvalidInput`` with every problem: the engine's checks and the OMS's bounds."""
     if not isinstance(doc, dict):
         raise InvalidInput([FieldError("", "must be a JSON object")])
-    found = _merged(_order_bounds(doc), [])
+    engine_doc = engine_document(doc)
+    found = _merged(_order_bounds(engine_doc), money_problems(doc, None))
     try:
-        loaded = _load(_INTAKE, doc)
+        loaded = _load(_INTAKE, engine_doc)
     except InvalidInput as err:
         raise InvalidInput(_merged(found, err.errors)) from None
     if found:

@@ -13,6 +13,11 @@ import click
 
 # name: (module, attribute, the one-line help shown by `oms --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    "appeasements": (
+        "api.cli.post_sales",
+        "appeasements",
+        "Appeasements: goodwill refunds without a return, counted against what was paid.",
+    ),
     "bench": (
         "api.cli.bench",
         "bench",
@@ -27,6 +32,21 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "keys": ("api.cli.keys", "keys", "API keys for the HTTP API (`oms serve`)."),
     "network": ("api.cli.network", "network", "The sourcing network: sources, products, channels, stock."),
     "orders": ("api.cli.orders", "orders", "Orders: intake, status, cancellation, exceptions."),
+    "refunds": (
+        "api.cli.post_sales",
+        "refunds",
+        "Refunds: list, release (when the channel does not release them at once), cancel.",
+    ),
+    "reshipments": (
+        "api.cli.post_sales",
+        "reshipments",
+        "Reshipments: shipped units the customer never got, sent again free in a linked order.",
+    ),
+    "returns": (
+        "api.cli.post_sales",
+        "returns",
+        "Returns (RMA): authorize shipped units, approve or cancel, receive with each unit's condition.",
+    ),
     "requests": ("api.cli.requests", "requests", "Shipment requests: one per source and order."),
     "rules": ("api.cli.rules", "rules", "Check, format and explain sourcing rules (.rules files)."),
     "serve": ("api.cli.serve", "serve", "Serve the HTTP API (docs/api.md) on the database named by OMS_DATABASE_URL."),

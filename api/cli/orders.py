@@ -180,3 +180,12 @@ def exceptions(channel: str | None, kind: str | None, everything: bool, as_json:
 
 def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
+
+
+def _post_sales_commands() -> None:
+    from api.cli.post_sales import adjust_price
+
+    orders.add_command(adjust_price)
+
+
+_post_sales_commands()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from oms.adapters import tables as t
 from oms.domain.catalog import CatalogProduct, CatalogSnapshot, Channel
+from oms.domain.post_sales import PostSalesSettings
 from sourcing_engine.model import Costs, Location, Source
 
 _VERSION = select(t.catalog_state.c.version).where(t.catalog_state.c.id == 1)
@@ -172,6 +173,8 @@ class CatalogRepository:
                 row.max_line_quantity,
                 ruleset,
                 tuple(links.get(row.code, ())),
+                row.currency,
+                PostSalesSettings.from_json(row.post_sales),
             )
         return out
 

@@ -13,7 +13,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import registry, relationship
 
 from oms.adapters import tables as t
-from oms.domain.order import Order, OrderLine
+from oms.adapters.post_sales import map_post_sales
+from oms.domain.order import Order, OrderLine, ServiceLine
 from oms.domain.parts import LinePart
 from oms.domain.requests import Package, ShipmentRequest
 from oms.domain.statuses import LineStatus, Method, OrderStatus, RequestStatus
@@ -36,6 +37,8 @@ def start_mappers() -> None:
         },
     )
     mapper_registry.map_imperatively(OrderLine, t.order_lines)
+    mapper_registry.map_imperatively(ServiceLine, t.service_lines)
+    map_post_sales(mapper_registry)
     mapper_registry.map_imperatively(
         LinePart,
         t.line_parts,
@@ -54,6 +57,9 @@ def start_mappers() -> None:
             ),
             "requests": relationship(
                 ShipmentRequest, order_by=t.shipment_requests.c.id, cascade="all, delete-orphan", lazy="selectin"
+            ),
+            "service_lines": relationship(
+                ServiceLine, order_by=t.service_lines.c.position, cascade="all, delete-orphan", lazy="selectin"
             ),
             "parts": relationship(LinePart, order_by=t.line_parts.c.id, cascade="all, delete-orphan", lazy="selectin"),
         },

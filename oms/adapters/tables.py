@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Numeric,
     String,
     Table,
     Text,
@@ -50,6 +52,25 @@ class UtcDateTime(TypeDecorator):
 
     def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
         return value.replace(tzinfo=UTC) if value is not None else None
+
+
+class DecimalText(TypeDecorator):
+    """Exact decimals on SQLite, which would keep a Numeric as a float: kept as their text."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: object) -> str | None:
+        return None if value is None else str(Decimal(value))
+
+    def process_result_value(self, value: str | None, dialect: object) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
+def money(name: str, **kw: object) -> Column:
+    """An exact amount: NUMERIC(24, 4) (4 is the most minor digits an ISO 4217 currency has)."""
+    kind = Numeric(24, 4, asdecimal=True).with_variant(DecimalText(), "sqlite")
+    return Column(name, kind, nullable=False, **kw)
 
 
 def code(name: str, *args: object, **kw: object) -> Column:
@@ -106,6 +127,8 @@ channels = Table(
     Column("backorder_exception_days", Integer),
     Column("low_stock_threshold", Integer),
     Column("max_line_quantity", Integer, nullable=False, server_default="10000"),
+    Column("currency", String(3), nullable=False, server_default="EUR"),
+    Column("post_sales", JSON),  # settings of returns, refunds and appeasements; null: the defaults
     code("ruleset_name"),
     Column("ruleset_version", Integer),
 )
@@ -206,6 +229,7 @@ orders = Table(
     Column("hold_released", Boolean, nullable=False),
     Column("sourcing_attempts", Integer, nullable=False),
     Column("bundle_attempts", JSON, nullable=False, server_default=text("'{}'")),  # bundle -> failed attempts
+    Column("currency", String(3), nullable=False, server_default="EUR"),
     UniqueConstraint("channel", "number"),
     Index("ix_orders_number", "number"),
 )
@@ -218,7 +242,9 @@ order_lines = Table(
     code("line_id", nullable=False),
     code("sku", nullable=False),
     Column("quantity", Integer, nullable=False),
-    Column("unit_price", Float, nullable=False),
+    money("unit_price"),
+    money("discount", server_default="0"),
+    money("tax", server_default="0"),
     code("bundle"),
     Column("product_type", String(16), nullable=False),
     code("preshipped_source"),
@@ -226,6 +252,18 @@ order_lines = Table(
     Column("attributes", JSON, nullable=False),
     Column("position", Integer, nullable=False),
     Column("declined_sources", JSON, nullable=False),
+)
+
+service_lines = Table(
+    "service_lines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True),
+    code("line_id", nullable=False),
+    Column("type", String(16), nullable=False),
+    money("amount"),
+    money("tax"),
+    Column("position", Integer, nullable=False),
 )
 
 shipment_requests = Table(
@@ -333,3 +371,81 @@ idempotency_keys = Table(
 
 # The wave tables live in their own module but in this one schema.
 from oms.adapters import wave_tables  # noqa: E402, F401
+
+returns = Table(
+    "returns",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True),
+    code("order_number", nullable=False),
+    code("channel", nullable=False),
+    Column("status", String(16), nullable=False),
+    code("source", nullable=False),
+    Column("reason", String(40), nullable=False),
+    Column("description", Text),
+    Column("refund", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("updated_by", String(100), nullable=False),
+)
+
+return_lines = Table(
+    "return_lines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("return_id", ForeignKey("returns.id", ondelete="CASCADE"), nullable=False, index=True),
+    code("line_id", nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("good", Integer),
+    Column("damaged", Integer),
+)
+
+refunds = Table(
+    "refunds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True),
+    code("order_number", nullable=False),
+    code("channel", nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("kind", String(16), nullable=False),  # refund | appeasement
+    Column("status", String(16), nullable=False),
+    Column("reason", String(40), nullable=False),
+    Column("note", Text),
+    Column("return_id", ForeignKey("returns.id")),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("released_at", UtcDateTime),
+    Column("released_by", String(100)),
+    Column("cancelled_at", UtcDateTime),
+    Column("cancelled_by", String(100)),
+)
+
+price_adjustments = Table(
+    "price_adjustments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True),
+    code("order_number", nullable=False),
+    code("channel", nullable=False),
+    Column("currency", String(3), nullable=False),
+    code("line_id", nullable=False),
+    money("old_price"),
+    money("new_price"),
+    Column("quantity", Integer, nullable=False),
+    code("source", nullable=False),
+    Column("refund_id", ForeignKey("refunds.id")),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+)
+
+refund_lines = Table(
+    "refund_lines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("refund_id", ForeignKey("refunds.id", ondelete="CASCADE"), nullable=False, index=True),
+    code("line_id", nullable=False),
+    Column("quantity", Integer, nullable=False),
+    money("amount"),
+)

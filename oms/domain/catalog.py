@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+from oms.domain.post_sales import PostSalesSettings
 from sourcing_engine.model import Product, Source
 
 
@@ -26,6 +27,8 @@ class Channel:
     max_line_quantity: int = 10_000  # units one order line may ask for on this channel
     ruleset: tuple[str, int] | None = None  # (name, version) active
     links: tuple[tuple[str, int], ...] = ()  # (source code, priority)
+    currency: str = "EUR"  # ISO 4217: orders that name none are in it
+    post_sales: PostSalesSettings = field(default_factory=PostSalesSettings)
 
     def source_codes(self) -> frozenset[str]:
         return frozenset(code for code, _ in self.links)

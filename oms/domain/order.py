@@ -11,9 +11,11 @@ and records the transition; the order's status is derived from its parts by
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from oms.domain.events import Context, Event, OrderCreated, StatusChange
+from oms.domain.money import DEFAULT_CURRENCY, ZERO
 from oms.domain.parts import LinePart, StockMove
 from oms.domain.requests import ShipmentRequest
 from oms.domain.statuses import (
@@ -38,13 +40,15 @@ class OrderLine:
         line_id: str,
         sku: str,
         quantity: int,
-        unit_price: float = 0.0,
+        unit_price: Decimal = ZERO,
         bundle: str | None = None,
         product_type: str = "physical",
         preshipped_source: str | None = None,
         allow_backorder: bool | None = None,
         attributes: dict[str, Any] | None = None,
         position: int = 0,
+        discount: Decimal = ZERO,
+        tax: Decimal = ZERO,
     ) -> None:
         self.line_id = line_id
         self.sku = sku
@@ -56,7 +60,29 @@ class OrderLine:
         self.allow_backorder = allow_backorder
         self.attributes = attributes or {}
         self.position = position
+        self.discount = discount  # for the whole line
+        self.tax = tax  # for the whole line
         self.declined_sources: list[str] = []
+
+    @property
+    def paid(self) -> Decimal:
+        """What the customer paid for the line: its gross amount."""
+        return Decimal(self.unit_price) * self.quantity - self.discount + self.tax
+
+
+class ServiceLine:
+    """An order-level charge such as a delivery fee (MOM's SERVICE product type): refundable, never sourced."""
+
+    def __init__(self, line_id: str, kind: str, amount: Decimal, tax: Decimal = ZERO, position: int = 0) -> None:
+        self.line_id = line_id
+        self.type = kind  # shipping | service
+        self.amount = amount
+        self.tax = tax
+        self.position = position
+
+    @property
+    def paid(self) -> Decimal:
+        return self.amount + self.tax
 
 
 class Order:
@@ -78,8 +104,12 @@ class Order:
         created_at: datetime | None = None,
         attributes: dict[str, Any] | None = None,
         payload_hash: str = "",
+        currency: str = DEFAULT_CURRENCY,
+        service_lines: list[ServiceLine] | None = None,
     ) -> None:
         self.id: int | None = None
+        self.currency = currency
+        self.service_lines = service_lines or []
         self.channel = channel
         self.number = number
         self.type = order_type
@@ -113,6 +143,13 @@ class Order:
             if line.line_id == line_id:
                 return line
         raise NotFound(f"order {self.number} has no line {line_id!r}")
+
+    def charge(self, line_id: str) -> OrderLine | ServiceLine:
+        """The order line or service line with this id (they share one namespace per order)."""
+        for line in [*self.lines, *self.service_lines]:
+            if line.line_id == line_id:
+                return line
+        raise NotFound(f"order {self.number} has no line or service line {line_id!r}")
 
     def request(self, request_id: int) -> ShipmentRequest:
         for req in self.requests:

@@ -232,5 +232,7 @@ def _channel_row(ch: dict[str, Any]) -> dict[str, Any]:
             "backorder_exception_days",
             "low_stock_threshold",
             "max_line_quantity",
+            "currency",
+            "post_sales",
         )
     }

@@ -18,9 +18,11 @@ from oms.domain.catalog import CatalogSnapshot
 from oms.domain.order import Order, OrderLine
 from oms.domain.statuses import HANDED_OVER, LineStatus, OrderStatus, Reason
 from oms.errors import Conflict, FieldError, InvalidInput, OmsError, Refused
+from oms.intake_money import OrderMoney, money_problems, order_money
 from oms.limits import MAX_CODE, refuse_bad_texts
 from oms.schemas import load_intake_order
 from oms.service.app import Oms, transact
+from oms.service.refunds import cancelled_units, refund_cancelled
 from oms.service.sourcing import source_waiting
 from oms.service.unit_of_work import UnitOfWork
 from sourcing_engine import Order as EngineOrder
@@ -87,23 +89,40 @@ def place_order(app: Oms, doc: Any, actor: str = "intake") -> Placed:
             if existing.payload_hash != digest:
                 raise Conflict(_conflict(engine_order))
             return _placed(existing, False)
-        snapshot = uow.catalog.snapshot()
-        original = extra["original_order_id"]
-        known_original = original is None or uow.orders.find(original, engine_order.channel) is not None
-        check_against_catalog(engine_order, snapshot, None if known_original else original)
-        products = uow.catalog.products(snapshot, {ln.sku for ln in engine_order.lines})
-        ctx = uow.context(actor)
-        order = _new_order(engine_order, extra, products, digest, ctx)
-        uow.orders.add(order)
-        record_preshipped(order, {sku: p.manage_stock for sku, p in products.items()}, ctx)
-        channel = snapshot.channels[order.channel]
-        if channel.sourcing_mode == "direct" or order.delivery_method == "pickup":  # MOM: ISPU is always direct
-            source_waiting(app, uow, order, ctx)
-        order.refresh_status(ctx)
+        order = record_order(app, uow, doc, (engine_order, extra), digest, actor)
         uow.commit()
         return _placed(order, True)
 
     return transact(app, work)
+
+
+def record_order(app: Oms, uow: UnitOfWork, doc: dict[str, Any], loaded: tuple, digest: str, actor: str) -> Order:
+    """Check a loaded order against the catalog, record it and source it unless its channel batches."""
+    engine_order, extra = loaded
+    snapshot = uow.catalog.snapshot()
+    original = extra["original_order_id"]
+    known_original = original is None or uow.orders.find(original, engine_order.channel) is not None
+    check_against_catalog(engine_order, snapshot, None if known_original else original)
+    money = _money(doc, snapshot.channels[engine_order.channel].currency)
+    products = uow.catalog.products(snapshot, {ln.sku for ln in engine_order.lines})
+    ctx = uow.context(actor)
+    order = _new_order(engine_order, extra, products, digest, ctx, money)
+    uow.orders.add(order)
+    record_preshipped(order, {sku: p.manage_stock for sku, p in products.items()}, ctx)
+    channel = snapshot.channels[order.channel]
+    if channel.sourcing_mode == "direct" or order.delivery_method == "pickup":  # MOM: ISPU is always direct
+        source_waiting(app, uow, order, ctx)
+    order.refresh_status(ctx)
+    return order
+
+
+def _money(doc: dict[str, Any], channel_currency: str) -> OrderMoney:
+    """The order's amounts in its currency (the channel's unless it names one), checked to its minor unit."""
+    currency = doc.get("currency") or channel_currency
+    problems = money_problems(doc, currency)
+    if problems:
+        raise InvalidInput(problems)
+    return order_money(doc, currency)
 
 
 def payload_digest(doc: Any) -> str:
@@ -161,19 +180,21 @@ def _conflict(order: EngineOrder) -> str:
     return f"order {order.id!r} in channel {order.channel!r} exists with a different payload"
 
 
-def _new_order(o: EngineOrder, extra: dict[str, Any], products: dict, digest: str, ctx) -> Order:  # type: ignore[no-untyped-def]
+def _new_order(o: EngineOrder, extra: dict[str, Any], products: dict, digest: str, ctx, money: OrderMoney) -> Order:  # type: ignore[no-untyped-def]
     lines = [
         OrderLine(
             ln.id,
             ln.sku,
             ln.quantity,
-            ln.unit_price,
+            money.lines[i].unit_price,
             ln.bundle,
             products[ln.sku].type if ln.sku in products else "physical",
             ln.preshipped_source,
             ln.allow_backorder,
             dict(ln.attributes),
             position=i,
+            discount=money.lines[i].discount,
+            tax=money.lines[i].tax,
         )
         for i, ln in enumerate(o.lines)
     ]
@@ -194,6 +215,8 @@ def _new_order(o: EngineOrder, extra: dict[str, Any], products: dict, digest: st
         created_at=o.created_at,
         attributes=dict(o.attributes),
         payload_hash=digest,
+        currency=money.currency,
+        service_lines=money.service_lines,
     )
 
 
@@ -257,8 +280,10 @@ def cancel_order(
     def work(uow: UnitOfWork) -> int:
         order = uow.orders.by_number(number, channel, lock=True)
         ctx = uow.context(actor)
+        before = cancelled_units(order)
         units = cancellation.cancel(order, lines, reason, ctx)
         order.refresh_status(ctx)
+        refund_cancelled(uow, order, before, ctx)
         uow.commit()
         return units
 

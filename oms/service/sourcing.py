@@ -129,7 +129,7 @@ def _engine_line(order: Order, line_id: str, quantity: int) -> EngineLine:
         id=line.line_id,
         sku=line.sku,
         quantity=quantity,
-        unit_price=line.unit_price,
+        unit_price=float(line.unit_price),  # the engine weighs costs in floats; money stays exact here
         bundle=line.bundle,
         allow_backorder=line.allow_backorder,
         attributes=dict(line.attributes),

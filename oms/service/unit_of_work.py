@@ -19,6 +19,7 @@ from oms.adapters import tables as t
 from oms.adapters.catalog import CatalogRepository
 from oms.adapters.database import Database
 from oms.adapters.orders import OrderRepository
+from oms.adapters.post_sales import PostSalesRepository
 from oms.adapters.stock import StockRepository
 from oms.domain.catalog import CatalogSnapshot, sellable
 from oms.domain.events import Context, Event, StatusChange, StockEvent
@@ -41,6 +42,7 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self.session = self.db.session(self.readonly)
         self.orders = OrderRepository(self.session)
+        self.post_sales = PostSalesRepository(self.session)
         self.stock = StockRepository(self.session, lock_rows=not self.db.is_sqlite)
         self.catalog = CatalogRepository(self.session, self.db.cache)
         self.now = self.clock()
@@ -68,6 +70,7 @@ class UnitOfWork:
             self.stock.apply(order.moves, f"order {order.channel}/{order.number}", self.now)
             order.moves.clear()
         self.session.flush()
+        self.events.extend(self.post_sales.take_events())
         if self.stock.before:
             skus = sorted({sku for _, sku in self.stock.before})
             self.notes += reconcile(self, self.stock.before, self.stock.current(skus))

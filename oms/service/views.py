@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from oms.adapters import tables as t
+from oms.domain import money
 from oms.domain.catalog import sellable
 from oms.domain.order import Order
 from oms.domain.parts import LinePart
+from oms.domain.refunds import Ledger
 from oms.domain.requests import ShipmentRequest
 from oms.domain.statuses import LINE_TRANSITIONS, LineStatus, Method, Reason, RequestStatus
 from oms.errors import FieldError, InvalidInput
@@ -27,7 +29,9 @@ LIFECYCLE = list(LINE_TRANSITIONS)  # the table lists statuses in lifecycle orde
 def order_view(app: Oms, number: str, channel: str | None = None) -> dict[str, Any]:
     def read(uow: UnitOfWork) -> dict[str, Any]:
         order = uow.orders.by_number(number, channel)
-        return describe_order(order, timeline(uow, order))
+        doc = describe_order(order, timeline(uow, order))
+        doc.update(post_sales_view(uow, order))
+        return doc
 
     return transact(app, read, readonly=True)
 
@@ -46,12 +50,41 @@ def describe_order(order: Order, history: list[dict[str, Any]] | None = None) ->
         "placed_at": iso(order.placed_at),
         "sourcing_attempts": order.sourcing_attempts,
         "bundle_attempts": dict(order.bundle_attempts),
+        "currency": order.currency,
         "lines": [_line(order, line) for line in order.lines],
+        "service_lines": [
+            {
+                "line_id": s.line_id,
+                "type": s.type,
+                "amount": money.text(s.amount, order.currency),
+                "tax": money.text(s.tax, order.currency),
+            }
+            for s in order.service_lines
+        ],
         "shipment_requests": [describe_request(order, r) for r in order.requests],
     }
     if history is not None:
         doc["timeline"] = history
     return doc
+
+
+def post_sales_view(uow: UnitOfWork, order: Order) -> dict[str, Any]:
+    """The order's money (paid, refunded, pending, refundable per line), returns, refunds and linked orders."""
+    assert order.id is not None
+    refunds = uow.post_sales.refunds_of(order.id)
+    o = t.orders.c
+    linked = uow.session.execute(
+        select(o.number, o.type, o.status)
+        .where(o.channel == order.channel, o.original_number == order.number)
+        .order_by(o.id)
+    )
+    return {
+        "money": Ledger(order, refunds).summary(),
+        "returns": [r.as_json() for r in uow.post_sales.returns_of(order.id)],
+        "refunds": [r.as_json() for r in refunds],
+        "price_adjustments": [a.as_json() for a in uow.post_sales.adjustments_of(order.id)],
+        "linked_orders": [{"order_id": r.number, "type": r.type, "status": r.status} for r in linked],
+    }
 
 
 def line_status(parts: list[LinePart]) -> str:
@@ -223,7 +256,10 @@ def _line(order: Order, line: Any) -> dict[str, Any]:
         "line_id": line.line_id,
         "sku": line.sku,
         "quantity": line.quantity,
-        "unit_price": line.unit_price,
+        "unit_price": money.text(line.unit_price, order.currency),
+        "discount": money.text(line.discount, order.currency),
+        "tax": money.text(line.tax, order.currency),
+        "paid": money.text(line.paid, order.currency),
         "bundle": line.bundle,
         "product_type": line.product_type,
         "preshipped_source": line.preshipped_source,

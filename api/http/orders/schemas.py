@@ -121,7 +121,10 @@ class LineViewSchema(Schema):
     line_id = _text()
     sku = _text()
     quantity = fields.Integer(required=True)
-    unit_price = fields.Float(required=True)
+    unit_price = _text(metadata={"description": "exact, in the order's currency"})
+    discount = _text(metadata={"description": "for the whole line"})
+    tax = _text(metadata={"description": "for the whole line"})
+    paid = _text(metadata={"description": "unit_price * quantity - discount + tax"})
     bundle = _maybe()
     product_type = _text()
     preshipped_source = _maybe()
@@ -161,9 +164,18 @@ class OrderViewSchema(Schema):
         required=True,
         metadata={"description": "sourcing attempts per bundle"},
     )
+    currency = _text(metadata={"description": "ISO 4217"})
     lines = fields.List(fields.Nested(LineViewSchema), required=True)
+    service_lines = fields.List(fields.Dict(), required=True)
     shipment_requests = fields.List(fields.Nested(RequestViewSchema), required=True)
     timeline = fields.List(fields.Nested(TimelineEntrySchema), required=True)
+    money = fields.Dict(
+        required=True, metadata={"description": "paid, refunded, pending and refundable, in total and per line"}
+    )
+    returns = fields.List(fields.Dict(), required=True)
+    refunds = fields.List(fields.Dict(), required=True, metadata={"description": "refunds and appeasements"})
+    price_adjustments = fields.List(fields.Dict(), required=True)
+    linked_orders = fields.List(fields.Dict(), required=True, metadata={"description": "exchanges, reshipments"})
 
 
 class LineQuantitySchema(Schema):
