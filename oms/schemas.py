@@ -16,6 +16,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 
 from oms import limits as lim
 from oms.catalog_schemas import load_channels, load_products, load_stock_rows
+from oms.contacts import AddressSchema, CustomerSchema, take_contacts
 from oms.errors import FieldError, InvalidInput
 from sourcing_engine.model import Order
 from sourcing_engine.schemas import OrderSchema, error_paths
@@ -71,6 +72,9 @@ class IntakeOrderSchema(OrderSchema):
         load_default="normal",
     )
     original_order_id = _text(lim.MAX_CODE, load_default=None, allow_none=True)
+    # Checked by ``oms.contacts`` before this schema sees the order; declared here for the API's spec.
+    customer = fields.Nested(CustomerSchema, allow_none=True)
+    billing_address = fields.Nested(AddressSchema, allow_none=True)
 
     @validates_schema
     def check_type(self, data: dict, **_: Any) -> None:
@@ -80,6 +84,7 @@ class IntakeOrderSchema(OrderSchema):
     @post_load
     def make(self, data: dict, **_: Any) -> tuple[Order, dict[str, Any]]:  # type: ignore[override]
         extra = {"type": data.pop("type"), "original_order_id": data.pop("original_order_id")}
+        data.pop("customer", None), data.pop("billing_address", None)
         return Order(**{**data, "lines": tuple(data["lines"])}), extra
 
 
@@ -128,14 +133,15 @@ def load_intake_order(doc: Any) -> tuple[Order, dict[str, Any]]:
     """The order, or ``InvalidInput`` with every problem: the engine's checks and the OMS's bounds."""
     if not isinstance(doc, dict):
         raise InvalidInput([FieldError("", "must be a JSON object")])
-    found = _merged(_order_bounds(doc), [])
+    doc, contacts, contact_errors = take_contacts(doc)
+    found = _merged(_order_bounds(doc), contact_errors)
     try:
-        loaded = _load(_INTAKE, doc)
+        order, extra = _load(_INTAKE, doc)
     except InvalidInput as err:
         raise InvalidInput(_merged(found, err.errors)) from None
     if found:
         raise InvalidInput(found)
-    return loaded
+    return order, {**extra, **contacts}
 
 
 def _order_bounds(doc: dict[str, Any]) -> list[FieldError]:

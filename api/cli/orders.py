@@ -180,3 +180,13 @@ def exceptions(channel: str | None, kind: str | None, everything: bool, as_json:
 
 def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
+
+
+def _customer_service_commands() -> None:
+    from api.cli.customer_service import COMMANDS
+
+    for command in COMMANDS:
+        orders.add_command(command)
+
+
+_customer_service_commands()

@@ -13,6 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import registry, relationship
 
 from oms.adapters import tables as t
+from oms.contacts import search_keys
 from oms.domain.order import Order, OrderLine
 from oms.domain.parts import LinePart
 from oms.domain.requests import Package, ShipmentRequest
@@ -62,6 +63,12 @@ def start_mappers() -> None:
     _enums(LinePart, "status", LineStatus)
     _enums(ShipmentRequest, "status", RequestStatus)
     _enums(ShipmentRequest, "method", Method)
+
+    @event.listens_for(Order, "before_insert")
+    @event.listens_for(Order, "before_update")
+    def _search_keys(_mapper: object, _connection: object, order: Order) -> None:
+        for column, value in search_keys(order.customer, order.address).items():
+            setattr(order, column, value)
 
     @event.listens_for(Order, "load")
     def _transient_state(order: Order, _context: object) -> None:

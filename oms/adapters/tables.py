@@ -185,6 +185,7 @@ stock_history = Table(
     Index("ix_stock_history_sku_source", "sku", "source"),
 )
 
+PREFIXED = ("number", "name_key", "last_name_key")
 orders = Table(
     "orders",
     metadata,
@@ -206,8 +207,25 @@ orders = Table(
     Column("hold_released", Boolean, nullable=False),
     Column("sourcing_attempts", Integer, nullable=False),
     Column("bundle_attempts", JSON, nullable=False, server_default=text("'{}'")),  # bundle -> failed attempts
+    # Customer service: who the order is for, and the folded keys support staff search by (oms.contacts).
+    Column("customer", JSON),
+    Column("billing_address", JSON),
+    Column("name_key", String(201)),
+    Column("last_name_key", String(100)),
+    Column("email_key", String(254)),
+    Column("phone_key", String(32)),
+    Column("postcode_key", String(16)),
     UniqueConstraint("channel", "number"),
     Index("ix_orders_number", "number"),
+    Index("ix_orders_name_key", "name_key"),
+    Index("ix_orders_last_name_key", "last_name_key"),
+    Index("ix_orders_email_key", "email_key"),
+    Index("ix_orders_phone_key", "phone_key"),
+    Index("ix_orders_postcode_key", "postcode_key"),
+    Index("ix_orders_status_reason", "status", "reason"),
+    # Prefix searches (LIKE 'abc%') on PostgreSQL use a B-tree only with pattern operators.
+    *[Index(f"ix_orders_{c}_prefix", c, postgresql_ops={c: "varchar_pattern_ops"}) for c in PREFIXED],
+    Index("ix_orders_created_at", "created_at"),
 )
 
 order_lines = Table(

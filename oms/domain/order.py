@@ -78,6 +78,8 @@ class Order:
         created_at: datetime | None = None,
         attributes: dict[str, Any] | None = None,
         payload_hash: str = "",
+        customer: dict[str, Any] | None = None,
+        billing_address: dict[str, Any] | None = None,
     ) -> None:
         self.id: int | None = None
         self.channel = channel
@@ -91,6 +93,8 @@ class Order:
         self.placed_at = ctx.now
         self.attributes = attributes or {}
         self.payload_hash = payload_hash
+        self.customer = customer  # id, first_name, last_name, email, phone: who support staff talk to
+        self.billing_address = billing_address
         self.status = S.NEW
         self.reason: str | None = Reason.NEWFRONTEND
         self.hold: str | None = None

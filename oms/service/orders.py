@@ -179,7 +179,7 @@ def _new_order(o: EngineOrder, extra: dict[str, Any], products: dict, digest: st
     address = None
     if o.delivery.address is not None:
         a = o.delivery.address
-        address = {"lat": a.lat, "lon": a.lon, "country": a.country, "postcode": a.postcode}
+        address = {"lat": a.lat, "lon": a.lon, "country": a.country, "postcode": a.postcode, **extra["shipping"]}
     return Order(
         o.channel,
         o.id,
@@ -193,6 +193,8 @@ def _new_order(o: EngineOrder, extra: dict[str, Any], products: dict, digest: st
         created_at=o.created_at,
         attributes=dict(o.attributes),
         payload_hash=digest,
+        customer=extra["customer"],
+        billing_address=extra["billing_address"],
     )
 
 

@@ -41,6 +41,8 @@ def describe_order(order: Order, history: list[dict[str, Any]] | None = None) ->
         "reason": order.reason,
         "hold": order.hold,
         "delivery": _delivery(order),
+        "customer": order.customer,
+        "billing_address": order.billing_address,
         "created_at": iso(order.created_at),
         "placed_at": iso(order.placed_at),
         "sourcing_attempts": order.sourcing_attempts,
