@@ -18,6 +18,7 @@ from oms.domain.catalog import CatalogSnapshot
 from oms.domain.order import Order, OrderLine
 from oms.domain.statuses import HANDED_OVER, LineStatus, OrderStatus, Reason
 from oms.errors import Conflict, FieldError, InvalidInput, OmsError, Refused
+from oms.limits import MAX_CODE, refuse_bad_texts
 from oms.schemas import load_intake_order
 from oms.service.app import Oms, transact
 from oms.service.sourcing import source_waiting
@@ -273,6 +274,7 @@ def resource_waiting(
 
     ``include_new`` also takes orders of batch channels that were never sourced (a sourcing wave).
     """
+    refuse_bad_texts(*(("sku", sku, MAX_CODE, True) for sku in sorted(skus or ())))
     ids = transact(app, lambda uow: uow.orders.waiting(skus, include_new=include_new), readonly=True)
     sourced = 0
     for order_id in ids:

@@ -110,3 +110,12 @@ def test_database_and_migration_problems_are_one_line_with_exit_code_2(oms, tmp_
     for args in (["orders", "show", "X"], ["db", "upgrade"], ["db", "current"]):
         result = oms(*args, code=2)
         assert result.stderr.count("\n") == 1 and "not a database" in result.stderr
+
+
+def test_json_nested_a_hundred_thousand_deep_is_one_line_with_exit_code_2(oms, tmp_path: Path) -> None:
+    oms("db", "upgrade")
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000)
+    for command in (["orders", "place"], ["stock", "update"], ["network", "load"]):
+        result = oms(*command, str(deep), code=2)
+        assert result.stderr.count("\n") == 1 and "nested too deeply" in result.stderr

@@ -32,7 +32,7 @@ from tests.oms.builders import network, order
 from tests.oms.extremes import extreme, fingerprint, not_a_count, not_a_number, set_path, too_long
 
 PROPERTY = settings(
-    max_examples=25,
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

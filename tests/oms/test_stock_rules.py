@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
-from sqlalchemy import select, text
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, select, text
 from sqlalchemy.exc import IntegrityError
 
 from oms.adapters import tables as t
-from oms.errors import Conflict
+from oms.errors import Conflict, Refused
 from oms.service import fulfillment as ff
 from oms.service.catalog import load_network
 from oms.service.inventory import update_stock
@@ -121,3 +125,55 @@ def test_a_network_file_with_stock_for_a_stored_source_sets_it_and_flags_what_it
         assert (
             uow.session.scalar(select(t.stock_history.c.cause).order_by(t.stock_history.c.id.desc())) == "stock_delta"
         )
+
+
+door = st.one_of(
+    st.tuples(st.just("adjust"), st.integers(-20, 20)),
+    st.tuples(st.just("delta"), st.integers(0, 10)),
+    st.tuples(st.just("network"), st.integers(0, 10)),
+    st.tuples(st.just("place"), st.integers(1, 4)),
+    st.tuples(st.just("ship"), st.integers(0, 5)),
+    st.tuples(st.just("cancel"), st.integers(0, 5)),
+    st.tuples(st.just("decline"), st.integers(0, 5)),
+)
+
+
+def _fresh(app) -> None:  # type: ignore[no-untyped-def]
+    with app.uow() as uow:
+        for table in reversed(t.metadata.sorted_tables):
+            if table is not t.catalog_state:
+                uow.session.execute(delete(table))
+        uow.session.commit()
+    app.db.cache.clear()
+    load_network(app, network({("WH1", "A"): 5}, channels=[{"code": "web", "sources": ["WH1"]}]))
+
+
+def _open_requests(app) -> list[int]:  # type: ignore[no-untyped-def]
+    r = t.shipment_requests.c
+    with app.uow(readonly=True) as uow:
+        return list(uow.session.scalars(select(r.id).where(r.status == "NEW").order_by(r.id)))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(door, min_size=1, max_size=10))
+def test_stock_never_goes_negative_and_shortfalls_stay_flagged_whatever_door_changes_it(app, steps) -> None:
+    _fresh(app)
+    placed = 0
+    for kind, n in steps:
+        requests = _open_requests(app)
+        if kind in ("adjust", "delta"):
+            mode = kind.upper()
+            update_stock(app, {"mode": mode, "source": "WH1", "items": [{"sku": "A", "quantity": n}]})
+        elif kind == "network":
+            load_network(app, {"stock": [{"source": "WH1", "sku": "A", "on_hand": n}]})
+        elif kind == "place":
+            placed += 1
+            place_order(app, order(f"O{placed}", ("A", n)))
+        elif kind == "ship" and requests:
+            ff.ship(app, requests[n % len(requests)], "DHL", "T")
+        elif kind == "cancel" and placed:
+            with contextlib.suppress(Refused):
+                cancel_order(app, f"O{n % placed + 1}")
+        elif kind == "decline" and requests:
+            ff.decline(app, requests[n % len(requests)])
+        check_invariants(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from api.http.pagination import PageSchema
-from oms.schemas import ChannelSchema
+from oms.catalog_schemas import ChannelSchema
 
 __all__ = ["ChannelPageSchema", "ChannelSchema"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from api.http.extensions import Schema
-from oms.schemas import ChannelSchema, ProductSchema
+from oms.catalog_schemas import ChannelSchema, ProductSchema
 from sourcing_engine.schemas.inputs import SourceSchema, StockSchema
 
 
