@@ -14,6 +14,10 @@ import click
 from api.cli.backend import channel_option, emit, json_option, open_oms, reported
 from api.cli.inputs import fail
 from api.cli.show import console, table
+from oms.domain.comments import VISIBILITIES
+from oms.domain.holds import HOLD_REASONS
+from oms.service.comments import add_comment, list_comments
+from oms.service.holds import hold_order, release_due
 from oms.service.listing import MAX_PAGE, OrderFilter, list_orders
 from oms.service.search import as_csv
 
@@ -103,5 +107,76 @@ def _print(items: list[dict], more: bool) -> None:
         click.echo("more orders match: narrow the search, or add --all")
 
 
-COMMANDS = [search]
-_ = channel_option  # the order commands below take --channel the same way
+@click.command("comment")
+@click.argument("order_id")
+@click.argument("text")
+@click.option(
+    "--visibility",
+    type=click.Choice(VISIBILITIES),
+    default="internal",
+    show_default=True,
+    help="customer: may be shown or sent to the customer.",
+)
+@click.option("--author", default="cli", show_default=True, help="Who writes it (recorded with the comment).")
+@channel_option
+@json_option
+def comment(order_id: str, text: str, visibility: str, author: str, channel: str | None, as_json: bool) -> None:
+    """Write a comment on the order (1 to 4,000 characters)."""
+    app = open_oms()
+    with reported(order_id):
+        added = add_comment(app, order_id, text, channel, visibility, actor=author)
+    if as_json:
+        emit(added)
+    else:
+        click.echo(f"{order_id}: comment {added['comment_id']} added ({visibility})")
+
+
+@click.command("comments")
+@click.argument("order_id")
+@channel_option
+@json_option
+def comments(order_id: str, channel: str | None, as_json: bool) -> None:
+    """The order's comments, oldest first."""
+    app = open_oms()
+    with reported(order_id):
+        found = list_comments(app, order_id, channel)
+    if as_json:
+        emit({"items": found})
+        return
+    if not found:
+        click.echo(f"{order_id}: no comments")
+    for c in found:
+        click.echo(f"{c['created_at']}  {c['author']} ({c['visibility']}): {c['text']}")
+
+
+@click.command("hold")
+@click.argument("order_id")
+@click.option("--reason", required=True, help="Hold reason code: " + ", ".join(HOLD_REASONS) + ".")
+@click.option("--note", default=None, help="Why, in your words (kept in the history).")
+@channel_option
+@json_option
+def hold(order_id: str, reason: str, note: str | None, channel: str | None, as_json: bool) -> None:
+    """Put the order on hold (only while nothing is with a source beyond NEW requests); `release` ends it."""
+    app = open_oms()
+    with reported(order_id):
+        held = hold_order(app, order_id, reason.upper(), note, channel, actor="cli")
+    if as_json:
+        emit(held)
+    else:
+        click.echo(f"{order_id}: on hold ({held['reason']}); {held['units_taken_back']} reserved unit(s) given back")
+
+
+@click.command("release-due")
+@json_option
+def release_due_command(as_json: bool) -> None:
+    """Release every order whose channel's remorse period is over, and source it."""
+    app = open_oms()
+    with reported():
+        released = release_due(app, actor="cli")
+    if as_json:
+        emit({"released": released})
+    else:
+        click.echo(f"{len(released)} order(s) released" + (": " + ", ".join(released) if released else ""))
+
+
+COMMANDS = [search, comment, comments, hold, release_due_command]

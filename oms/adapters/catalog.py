@@ -172,6 +172,7 @@ class CatalogRepository:
                 row.max_line_quantity,
                 ruleset,
                 tuple(links.get(row.code, ())),
+                remorse_minutes=row.remorse_minutes,
             )
         return out
 

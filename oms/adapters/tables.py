@@ -106,6 +106,7 @@ channels = Table(
     Column("backorder_exception_days", Integer),
     Column("low_stock_threshold", Integer),
     Column("max_line_quantity", Integer, nullable=False, server_default="10000"),
+    Column("remorse_minutes", Integer, nullable=False, server_default="0"),
     code("ruleset_name"),
     Column("ruleset_version", Integer),
 )
@@ -215,6 +216,8 @@ orders = Table(
     Column("email_key", String(254)),
     Column("phone_key", String(32)),
     Column("postcode_key", String(16)),
+    Column("hold_reason", String(40)),  # the code of a manual or remorse hold (None: held by the rules, or not held)
+    Column("hold_until", UtcDateTime),  # a remorse hold ends then
     UniqueConstraint("channel", "number"),
     Index("ix_orders_number", "number"),
     Index("ix_orders_name_key", "name_key"),
@@ -322,6 +325,17 @@ outbox = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("published_at", UtcDateTime),
     Index("ix_outbox_unpublished", "published_at", "id"),
+)
+
+order_comments = Table(
+    "order_comments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("author", String(100), nullable=False),
+    Column("visibility", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
 )
 
 api_keys = Table(

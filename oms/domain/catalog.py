@@ -26,6 +26,7 @@ class Channel:
     max_line_quantity: int = 10_000  # units one order line may ask for on this channel
     ruleset: tuple[str, int] | None = None  # (name, version) active
     links: tuple[tuple[str, int], ...] = ()  # (source code, priority)
+    remorse_minutes: int = 0  # MOM's PENDING_REMORSE_TIME: a new order waits on hold this long
 
     def source_codes(self) -> frozenset[str]:
         return frozenset(code for code, _ in self.links)

@@ -98,6 +98,8 @@ class Order:
         self.status = S.NEW
         self.reason: str | None = Reason.NEWFRONTEND
         self.hold: str | None = None
+        self.hold_reason: str | None = None  # a manual or remorse hold's code (oms.domain.holds)
+        self.hold_until: datetime | None = None
         self.hold_released = False
         self.sourcing_attempts = 0
         self.bundle_attempts: dict[str, int] = {}  # bundle -> sourcing attempts that could not ship it whole
@@ -271,7 +273,7 @@ class Order:
             return S.ERROR, self.reason
         open_parts = [p for p in parts if not p.is_final]
         if any(p.reason == Reason.ONHOLD and p.status == L.NEW for p in open_parts):
-            return S.ONHOLD, Reason.RULEHOLD
+            return S.ONHOLD, self.hold_reason or Reason.RULEHOLD
         in_logistics = any(not p.is_waiting for p in open_parts) or any(p.status in HANDED_OVER for p in parts)
         if in_logistics or self.status == S.LOGISTICS:
             if any(p.status in HANDED_OVER for p in parts):

@@ -229,5 +229,6 @@ def _channel_row(ch: dict[str, Any]) -> dict[str, Any]:
             "backorder_exception_days",
             "low_stock_threshold",
             "max_line_quantity",
+            "remorse_minutes",
         )
     }

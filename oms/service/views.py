@@ -17,6 +17,7 @@ from oms.domain.statuses import LINE_TRANSITIONS, LineStatus, Method, Reason, Re
 from oms.errors import FieldError, InvalidInput
 from oms.limits import MAX_CODE, check_text
 from oms.service.app import Oms, transact
+from oms.service.timeline import merged
 from oms.service.unit_of_work import UnitOfWork
 
 L = LineStatus
@@ -81,7 +82,7 @@ def item_status(part: LinePart) -> str:
 def timeline(uow: UnitOfWork, order: Order) -> list[dict[str, Any]]:
     h = t.status_history.c
     rows = uow.session.execute(select(t.status_history).where(h.order_id == order.id).order_by(h.id))
-    return [
+    history = [
         {
             "at": iso(r.at),
             "entity": r.entity,
@@ -95,6 +96,7 @@ def timeline(uow: UnitOfWork, order: Order) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+    return merged(history, uow, order)
 
 
 def requests_view(app: Oms, source: str | None = None, status: str | None = None, limit: int = 200) -> list[dict]:

@@ -16,13 +16,25 @@ from oms.service.search import CSV_COLUMNS, as_csv
 from oms.service.views import order_view
 from tests.oms.builders import BERLIN, network, order
 
-ZOE = {"id": "C1", "first_name": "Zoë", "last_name": "Müller", "email": "Zoe.Mueller@Example.com", "phone": "+49 (30) 1234-567"}
+ZOE = {
+    "id": "C1",
+    "first_name": "Zoë",
+    "last_name": "Müller",
+    "email": "Zoe.Mueller@Example.com",
+    "phone": "+49 (30) 1234-567",
+}
 MAX = {"id": "C2", "first_name": "Max", "last_name": "Mustermann", "email": "max@example.com", "phone": "0049 30 999"}
 
 
 def placed(app: Oms, number: str, customer: dict | None, postcode: str = "10115", **fields: Any) -> None:
     doc = order(number, ("A", 1), customer=customer, **fields)
-    doc["delivery"]["address"] = {**BERLIN, "postcode": postcode, "name": "Zoë Müller", "street": "Hauptstr. 1", "city": "Berlin"}
+    doc["delivery"]["address"] = {
+        **BERLIN,
+        "postcode": postcode,
+        "name": "Zoë Müller",
+        "street": "Hauptstr. 1",
+        "city": "Berlin",
+    }
     place_order(app, doc)
 
 
@@ -33,7 +45,19 @@ def found(app: Oms, **terms: Any) -> list[str]:
 @pytest.fixture
 def shop(app: Oms) -> Oms:
     load_network(app, network({("WH1", "A"): 100}))
-    placed(app, "W-100", ZOE, "10115", billing_address={"name": "Zoë Müller", "street": "Weg 2", "city": "Berlin", "postcode": "10115", "country": "DE"})
+    placed(
+        app,
+        "W-100",
+        ZOE,
+        "10115",
+        billing_address={
+            "name": "Zoë Müller",
+            "street": "Weg 2",
+            "city": "Berlin",
+            "postcode": "10115",
+            "country": "DE",
+        },
+    )
     placed(app, "W-101", MAX, "80331")
     placed(app, "W-200", ZOE, "80 331")
     placed(app, "X-300", None, "10115")
@@ -101,7 +125,7 @@ def test_search_terms_no_order_can_match_are_refused_by_name(shop: Oms) -> None:
 
 def test_the_csv_export_has_the_grid_columns_and_defuses_formulas(shop: Oms) -> None:
     items = list_orders(shop, OrderFilter(name="zoe")).items
-    lines = as_csv(items + [{**items[0], "customer_name": "=HYPERLINK(1)"}]).splitlines()
+    lines = as_csv([*items, {**items[0], "customer_name": "=HYPERLINK(1)"}]).splitlines()
     assert lines[0].split(",") == [title for _, title in CSV_COLUMNS]
     assert lines[1].startswith("W-200,web,normal,")
     assert "Zoë Müller,Zoe.Mueller@Example.com" in lines[1]

@@ -11,6 +11,7 @@ from api.http.bodies import json_body, json_response
 from api.http.extensions import Blueprint, current_oms
 from api.http.idempotency import idempotent
 from api.http.observability import ORDERS_PLACED
+from api.http.orders.export import csv_page, wants_csv
 from api.http.orders.schemas import (
     CancelledSchema,
     CancelSchema,
@@ -22,7 +23,6 @@ from api.http.orders.schemas import (
     ResourcedSchema,
     ResourceSchema,
 )
-from api.http.orders.export import csv_page, wants_csv
 from api.http.pagination import decode_cursor, page, page_limit
 from oms.errors import FieldError, InvalidInput
 from oms.schemas import IntakeOrderSchema

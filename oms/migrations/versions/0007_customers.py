@@ -1,4 +1,4 @@
-"""Customers on orders: the customer, the billing address and the folded keys support staff search by
+"""Customer service: customers on orders and the keys to search them by, comments, manual holds, remorse
 
 Revision ID: 0007
 Revises: 0004
@@ -30,6 +30,24 @@ def upgrade() -> None:
         batch.add_column(sa.Column("billing_address", sa.JSON(), nullable=True))
         for name, length in KEYS:
             batch.add_column(sa.Column(name, sa.String(length=length), nullable=True))
+        batch.add_column(sa.Column("hold_reason", sa.String(length=40), nullable=True))
+        batch.add_column(sa.Column("hold_until", sa.DateTime(), nullable=True))
+    with op.batch_alter_table("channels") as batch:
+        batch.add_column(sa.Column("remorse_minutes", sa.Integer(), server_default="0", nullable=False))
+    op.create_table(
+        "order_comments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.Column("author", sa.String(length=100), nullable=False),
+        sa.Column("visibility", sa.String(length=16), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["orders.id"], name=op.f("fk_order_comments_order_id_orders"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_order_comments")),
+    )
+    op.create_index("ix_order_comments_order_id", "order_comments", ["order_id"])
     _fill_postcodes()
     for name, _ in KEYS:
         op.create_index(f"ix_orders_{name}", "orders", [name])
@@ -53,10 +71,16 @@ def _fill_postcodes() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_order_comments_order_id", table_name="order_comments")
+    op.drop_table("order_comments")
+    with op.batch_alter_table("channels") as batch:
+        batch.drop_column("remorse_minutes")
     for name in [n for n, _ in KEYS] + ["status_reason", "created_at"] + [f"{c}_prefix" for c in PREFIXED]:
         op.drop_index(f"ix_orders_{name}", table_name="orders")
     with op.batch_alter_table("orders") as batch:
         for name, _ in reversed(KEYS):
             batch.drop_column(name)
+        batch.drop_column("hold_until")
+        batch.drop_column("hold_reason")
         batch.drop_column("billing_address")
         batch.drop_column("customer")
