@@ -26,7 +26,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "keys": ("api.cli.keys", "keys", "API keys for the HTTP API: create (shown once), list, revoke."),
     "network": ("api.cli.network", "network", "The sourcing network: sources, products, channels, stock."),
-    "orders": ("api.cli.orders", "orders", "Orders: intake, status, cancellation."),
+    "orders": ("api.cli.orders", "orders", "Orders: intake, status, cancellation, search, comments, holds."),
+    "outbox": ("api.cli.relay", "outbox", "Events waiting for delivery and dead letters: list, retry."),
+    "relay": ("api.cli.relay", "relay", "Deliver the outbox's events: customer e-mails and signed webhooks."),
     "requests": ("api.cli.requests", "requests", "Shipment requests: one per source and order."),
     "rules": ("api.cli.rules", "rules", "Check, format and explain sourcing rules (.rules files)."),
     "serve": ("api.cli.serve", "serve", "Run the HTTP API under gunicorn."),
@@ -36,6 +38,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Print the sourcing plan of an order (or one plan per line for --orders).",
     ),
     "stock": ("api.cli.stock", "stock", "Inventory per source, and what each channel can sell."),
+    "webhooks": ("api.cli.relay", "webhooks", "Webhook subscriptions: add, list."),
 }
 
 

@@ -324,7 +324,41 @@ outbox = Table(
     Column("payload", JSON, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("published_at", UtcDateTime),
+    # The relay's bookkeeping (oms.relay): attempts so far, when to try again, whose lease, dead letters.
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", UtcDateTime),
+    Column("claimed_until", UtcDateTime),
+    Column("claimed_by", String(100)),
+    Column("dead_at", UtcDateTime),
+    Column("last_error", Text),
     Index("ix_outbox_unpublished", "published_at", "id"),
+    Index("ix_outbox_dead_at", "dead_at"),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("outbox_id", ForeignKey("outbox.id", ondelete="CASCADE"), nullable=False),
+    Column("target", String(300), nullable=False),  # "email:<message>:<address>" or "webhook:<id>"
+    Column("attempt", Integer, nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Column("detail", Text),
+    Column("elapsed_ms", Float, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_deliveries_outbox_id_target", "outbox_id", "target"),
+)
+
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    code("channel"),  # None: every channel
+    Column("url", String(2048), nullable=False),
+    Column("events", JSON, nullable=False),  # event types wanted; ["*"]: all
+    Column("secret", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("active", Boolean, nullable=False),
 )
 
 order_comments = Table(

@@ -48,6 +48,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_order_comments")),
     )
     op.create_index("ix_order_comments_order_id", "order_comments", ["order_id"])
+    _relay_tables()
     _fill_postcodes()
     for name, _ in KEYS:
         op.create_index(f"ix_orders_{name}", "orders", [name])
@@ -57,6 +58,44 @@ def upgrade() -> None:
         op.create_index(
             f"ix_orders_{column}_prefix", "orders", [column], postgresql_ops={column: "varchar_pattern_ops"}
         )
+
+
+def _relay_tables() -> None:
+    with op.batch_alter_table("outbox") as batch:
+        batch.add_column(sa.Column("attempts", sa.Integer(), server_default="0", nullable=False))
+        batch.add_column(sa.Column("next_attempt_at", sa.DateTime(), nullable=True))
+        batch.add_column(sa.Column("claimed_until", sa.DateTime(), nullable=True))
+        batch.add_column(sa.Column("claimed_by", sa.String(length=100), nullable=True))
+        batch.add_column(sa.Column("dead_at", sa.DateTime(), nullable=True))
+        batch.add_column(sa.Column("last_error", sa.Text(), nullable=True))
+    op.create_index("ix_outbox_dead_at", "outbox", ["dead_at"])
+    op.create_table(
+        "deliveries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("outbox_id", sa.Integer(), nullable=False),
+        sa.Column("target", sa.String(length=300), nullable=False),
+        sa.Column("attempt", sa.Integer(), nullable=False),
+        sa.Column("ok", sa.Boolean(), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=True),
+        sa.Column("elapsed_ms", sa.Float(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["outbox_id"], ["outbox.id"], name=op.f("fk_deliveries_outbox_id_outbox"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_deliveries")),
+    )
+    op.create_index("ix_deliveries_outbox_id_target", "deliveries", ["outbox_id", "target"])
+    op.create_table(
+        "webhooks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=64), nullable=True),
+        sa.Column("url", sa.String(length=2048), nullable=False),
+        sa.Column("events", sa.JSON(), nullable=False),
+        sa.Column("secret", sa.String(length=200), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhooks")),
+    )
 
 
 def _fill_postcodes() -> None:
@@ -71,6 +110,13 @@ def _fill_postcodes() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("webhooks")
+    op.drop_index("ix_deliveries_outbox_id_target", table_name="deliveries")
+    op.drop_table("deliveries")
+    op.drop_index("ix_outbox_dead_at", table_name="outbox")
+    with op.batch_alter_table("outbox") as batch:
+        for name in ("last_error", "dead_at", "claimed_by", "claimed_until", "next_attempt_at", "attempts"):
+            batch.drop_column(name)
     op.drop_index("ix_order_comments_order_id", table_name="order_comments")
     op.drop_table("order_comments")
     with op.batch_alter_table("channels") as batch:
