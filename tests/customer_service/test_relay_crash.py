@@ -52,7 +52,7 @@ def test_a_relay_killed_mid_batch_then_restarted_delivers_every_event(tmp_path: 
         assert 5 <= len(receiver.received) < len(events)  # killed in the middle
         time.sleep(1.1)  # the dead relay's lease runs out
         second = _relay(url, "--once")
-        out, err = second.communicate(timeout=120)
+        _, err = second.communicate(timeout=120)
         assert second.returncode == 0, err
         delivered = {json.loads(body)["id"] for _, body in receiver.received}
         assert delivered == set(events)

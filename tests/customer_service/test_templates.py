@@ -16,10 +16,18 @@ ORDER = {
     "reason": "PARTIALLYSHIPPED",
     "hold": None,
     "customer": {"first_name": "<b>Zoë</b>", "email": "zoe@example.com"},
-    "delivery": {"method": "ship", "address": {"name": "Zoë", "street": "Hauptstr. 1", "city": "Berlin", "postcode": "10115"}},
-    "lines": [{"line_id": "1", "sku": "A", "quantity": 2, "status": "SHIPPED"}, {"line_id": "2", "sku": "C", "quantity": 1, "status": "NEW"}],
-    "shipment_requests": [{"request_id": 7, "source": "ST1", "carrier": "DHL", "tracking": "JJD1", "items": [{"sku": "A", "quantity": 2}]}],
-}  # fmt: skip
+    "delivery": {
+        "method": "ship",
+        "address": {"name": "Zoë", "street": "Hauptstr. 1", "city": "Berlin", "postcode": "10115"},
+    },
+    "lines": [
+        {"line_id": "1", "sku": "A", "quantity": 2, "status": "SHIPPED"},
+        {"line_id": "2", "sku": "C", "quantity": 1, "status": "NEW"},
+    ],
+    "shipment_requests": [
+        {"request_id": 7, "source": "ST1", "carrier": "DHL", "tracking": "JJD1", "items": [{"sku": "A", "quantity": 2}]}
+    ],
+}
 EVENTS = {
     "order_confirmation": ("order.created", {"order_id": "O1", "channel": "web"}),
     "shipment_confirmation": ("request.status_changed", {"request_id": "7", "to": "SHIPPED"}),
