@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "demo",
         "Run the whole order flow on the sample network and print each order's timeline.",
     ),
+    "extensions": ("api.cli.extensions", "extensions", "Custom actions: list, show, run (recorded), log."),
     "keys": ("api.cli.keys", "keys", "API keys for the HTTP API: create (shown once), list, revoke."),
     "network": ("api.cli.network", "network", "The sourcing network: sources, products, channels, stock."),
     "orders": ("api.cli.orders", "orders", "Orders: intake, status, cancellation, search, comments, holds."),

@@ -372,6 +372,21 @@ order_comments = Table(
     Column("created_at", UtcDateTime, nullable=False),
 )
 
+extension_runs = Table(
+    "extension_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, index=True),
+    Column("actor", String(100), nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("status", String(16), nullable=False),  # succeeded | failed
+    Column("result", JSON),
+    Column("error", Text),
+    Column("log", JSON, nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("elapsed_ms", Float, nullable=False),
+)
+
 api_keys = Table(
     "api_keys",
     metadata,

@@ -45,3 +45,19 @@ def test_dead_letters_are_listed_and_retried_from_the_command_line(run, tmp_path
         assert [json.loads(b)["id"] for _, b in receiver.received] == [dead["id"]]
         attempts = json.loads(run("outbox", "log", str(dead["id"]), "--json").stdout)["items"]
         assert [a["ok"] for a in attempts] == [False, False, True]
+
+
+def test_admins_list_and_run_extensions_over_http_and_the_command_line_runs_them(as_role, run) -> None:  # noqa: F811
+    listed = as_role("admin").get("/v1/extensions").json["items"]
+    assert "export-stock" in [e["name"] for e in listed]
+    assert as_role("support").get("/v1/extensions").status_code == 403
+    done = as_role("admin").post("/v1/extensions/purge-stock-history/runs", json={"days": 30})
+    assert done.status_code == 201 and done.json["status"] == "succeeded"
+    bad = as_role("admin").post("/v1/extensions/purge-stock-history/runs", json={"days": 0})
+    assert bad.status_code == 422 and "params.days" in json.dumps(bad.json)
+    assert as_role("admin").post("/v1/extensions/nope/runs", json={}).status_code == 404
+    assert [r["run_id"] for r in as_role("admin").get("/v1/extensions/purge-stock-history/runs").json["items"]] == [1]
+    assert "run 1: succeeded" in run("extensions", "run", "export-stock").stdout
+    assert "params.days" in run("extensions", "run", "purge-stock-history", "--param", "days=x", code=2).stderr
+    assert "export-stock" in run("extensions", "log").stdout
+    assert "--param days=<Integer>" in run("extensions", "show", "purge-stock-history").stdout

@@ -1,4 +1,4 @@
-"""Customer service: customers on orders and the keys to search them by, comments, manual holds, remorse
+"""Customer service: customers and search keys, comments, holds, remorse, the relay's tables, extension runs
 
 Revision ID: 0007
 Revises: 0004
@@ -49,6 +49,21 @@ def upgrade() -> None:
     )
     op.create_index("ix_order_comments_order_id", "order_comments", ["order_id"])
     _relay_tables()
+    op.create_table(
+        "extension_runs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("actor", sa.String(length=100), nullable=False),
+        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("result", sa.JSON(), nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("log", sa.JSON(), nullable=False),
+        sa.Column("started_at", sa.DateTime(), nullable=False),
+        sa.Column("elapsed_ms", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_extension_runs")),
+    )
+    op.create_index("ix_extension_runs_name", "extension_runs", ["name"])
     _fill_postcodes()
     for name, _ in KEYS:
         op.create_index(f"ix_orders_{name}", "orders", [name])
@@ -110,6 +125,8 @@ def _fill_postcodes() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_extension_runs_name", table_name="extension_runs")
+    op.drop_table("extension_runs")
     op.drop_table("webhooks")
     op.drop_index("ix_deliveries_outbox_id_target", table_name="deliveries")
     op.drop_table("deliveries")
