@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask.views import MethodView
 
@@ -23,6 +25,18 @@ from oms.service.holds import hold_order, release_due
 
 blp = Blueprint("order_care", __name__, url_prefix="/v1/orders", description="Comments, manual holds, remorse")
 ITEM = "/<string(maxlength=64):channel>/<string(maxlength=64):order_id>"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def seen_order(view: F) -> F:
+    """404 for another channel's order before the body is even read (the same answer as for a missing order)."""
+
+    @functools.wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        not_found_unless_seen(kwargs["channel"], f"order {kwargs['order_id']!r} in channel {kwargs['channel']!r}")
+        return view(*args, **kwargs)
+
+    return guarded  # type: ignore[return-value]
 
 
 @blp.route(f"{ITEM}/comments")
@@ -36,6 +50,7 @@ class Comments(MethodView):
 
     @requires("support", "integration")
     @idempotent
+    @seen_order
     @blp.arguments(NewCommentSchema)
     @blp.response(201, CommentSchema)
     def post(self, args: dict[str, Any], channel: str, order_id: str) -> Any:
@@ -48,6 +63,7 @@ class Comments(MethodView):
 @blp.route(f"{ITEM}/hold", methods=["POST"])
 @requires("support")
 @idempotent
+@seen_order
 @blp.arguments(HoldSchema)
 @blp.response(200, HeldSchema)
 def hold(args: dict[str, Any], channel: str, order_id: str) -> Any:
