@@ -99,3 +99,24 @@ def preset(name: str, orders: int | None = None) -> Params:
         raise KeyError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
     params = PRESETS[name]
     return params if orders is None else replace(params, orders=orders)
+
+
+# --- the `scale` preset: large networks, small and large orders (benchmarks/scale.py) ---------------
+
+# A national chain's network: DCs carrying 90 % of a 1,000-SKU catalogue, stores in proportion to
+# population carrying 3 % of it on average (the best sellers in most stores, the long tail in few:
+# a popular SKU is held by hundreds of stores), a few drop-shippers.  About 37,000 stock rows at
+# 1,000 sources, 11,000 at 200.
+SCALE_NETWORKS: dict[int, Params] = {
+    200: Params(warehouses=6, stores=190, dropshippers=4, skus=1000, store_assortment=0.03, horizon_orders=1000,
+                bundle_lines=(2, 4)),
+    1000: Params(warehouses=10, stores=982, dropshippers=8, skus=1000, store_assortment=0.03, horizon_orders=5000,
+                 bundle_lines=(2, 4)),
+}
+# Order mixes: consumer orders (1-8 lines) and B2B replenishment orders (20-50 lines, log-uniform);
+# both with 20 % bundles of 2-4 lines and 10 % pickup in store.
+SCALE_ORDERS: dict[str, dict[str, object]] = {
+    "1-8": {"max_lines": 8, "large_share": 0.0},
+    "20-50": {"max_lines": 8, "large_share": 1.0, "large_lines": (20, 50)},
+}
+SCALE_ORDER_COUNT = 40

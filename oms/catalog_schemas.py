@@ -103,6 +103,7 @@ class ChannelSchema(Schema):
     low_stock_threshold = integer(0, lim.MAX_STOCK_QUANTITY, load_default=None, allow_none=True)
     max_line_quantity = integer(1, lim.MAX_LINE_QUANTITY, load_default=lim.DEFAULT_LINE_QUANTITY)
     remorse_minutes = integer(0, lim.MAX_REMORSE_MINUTES, load_default=0)
+    wave = fields.Raw(load_default=None, allow_none=True)  # batch channels: oms.domain.waves.WaveSettings
 
     @validates_schema
     def check_sources(self, data: dict, **_: Any) -> None:

@@ -20,6 +20,8 @@ from sourcing_engine.model import (
 )
 from sourcing_engine.network_index import NetworkIndex
 from sourcing_engine.plan import Backorder, Plan, PlannedLine, Shipment, Unsourced
+from sourcing_engine.wave import source_wave
+from sourcing_engine.wave_plan import WavePlan
 
 __all__ = [
     "STRATEGIES",
@@ -43,7 +45,9 @@ __all__ = [
     "SourceFilter",
     "StockRow",
     "Unsourced",
+    "WavePlan",
     "consumed",
     "source",
     "source_stream",
+    "source_wave",
 ]

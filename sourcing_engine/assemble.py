@@ -41,12 +41,13 @@ def adjustment(problem: Problem, allocation: Allocation) -> float:
 
 def shortfalls(problem: Problem, allocation: Allocation) -> tuple[list[Backorder], list[Unsourced]]:
     filled = np.zeros(len(problem.lines), dtype=np.int64)
-    used = np.zeros_like(problem.avail)
+    used: dict[int, dict[int, int]] = {}  # sku -> source -> units this plan takes (sparse: orders are small)
     for (line, pos), qty in allocation.items():
         filled[line] += qty
         if (line, pos) not in problem.fixed:
-            used[problem.sku_of[line], pos] += qty
-    left = problem.avail - used
+            at = used.setdefault(int(problem.sku_of[line]), {})
+            at[pos] = at.get(pos, 0) + qty
+    left = _Left(problem.avail, used)
     backorders: list[Backorder] = []
     unsourced: list[Unsourced] = []
     for item in problem.items:
@@ -67,7 +68,20 @@ def shortfalls(problem: Problem, allocation: Allocation) -> tuple[list[Backorder
     return backorders, unsourced
 
 
-def _reason(problem: Problem, item: Item, left: np.ndarray) -> tuple[UnsourcedReason, tuple[str, ...]]:
+class _Left:
+    """The stock a plan leaves, one SKU's row at a time (only short lines ask)."""
+
+    def __init__(self, avail: np.ndarray, used: dict[int, dict[int, int]]) -> None:
+        self.avail, self.used = avail, used
+
+    def __getitem__(self, sku: int) -> np.ndarray:
+        row = self.avail[sku].copy()
+        for pos, qty in self.used.get(int(sku), {}).items():
+            row[pos] -= qty
+        return row
+
+
+def _reason(problem: Problem, item: Item, left: _Left) -> tuple[UnsourcedReason, tuple[str, ...]]:
     lines = list(item.lines)
     stocked = [problem.index.available(problem.lines[i].sku) > 0 for i in lines]
     eligible = [problem.eligibility[i] for i in lines]
@@ -83,7 +97,7 @@ def _reason(problem: Problem, item: Item, left: np.ndarray) -> tuple[UnsourcedRe
     return "out_of_stock", ()
 
 
-def _stock_left_for(problem: Problem, lines: list[int], left: np.ndarray) -> bool:
+def _stock_left_for(problem: Problem, lines: list[int], left: _Left) -> bool:
     return all((problem.allowed[i] & (left[problem.sku_of[i]] > 0)).any() for i in lines)
 
 

@@ -13,6 +13,10 @@ def item_fill_bounds(problem: Problem) -> list[int]:
     cands = problem.candidates
     bounds: list[int] = []
     pooled = _pooled_sku_bounds(problem)
+    # Per line, the stock of its SKU at the candidates that may ship it.
+    pairs = problem.pairs()
+    reach = np.zeros(len(problem.lines), dtype=np.int64)
+    np.add.at(reach, pairs.line, pairs.avail)
     for item in problem.items:
         lines = list(item.lines)
         units = int(problem.demand[lines].sum())
@@ -22,19 +26,18 @@ def item_fill_bounds(problem: Problem) -> list[int]:
             bounds.append(units if _bundle_fits_somewhere(problem, lines, cands) else 0)
         else:
             line = lines[0]
-            reach = int(problem.avail[problem.sku_of[line], cands[problem.allowed[line, cands]]].sum())
-            bounds.append(min(units, reach, pooled[int(problem.sku_of[line])]))
+            bounds.append(min(units, int(reach[line]), pooled[int(problem.sku_of[line])]))
     return bounds
 
 
 def _pooled_sku_bounds(problem: Problem) -> dict[int, int]:
-    cands = problem.candidates
-    out: dict[int, int] = {}
-    for k in range(len(problem.skus)):
-        rows = [i for i in range(len(problem.lines)) if problem.sku_of[i] == k]
-        reach = problem.allowed[np.ix_(rows, cands)].any(axis=0) if rows else np.zeros(len(cands), bool)
-        out[k] = int(problem.avail[k, cands[reach]].sum())
-    return out
+    """Per SKU, its stock at the candidates that may ship at least one of its lines."""
+    pairs = problem.pairs()
+    sku = problem.sku_of[pairs.line]
+    _, first = np.unique(sku * max(1, len(problem.candidates)) + pairs.at, return_index=True)
+    totals = np.zeros(len(problem.skus), dtype=np.int64)
+    np.add.at(totals, sku[first], pairs.avail[first])
+    return {k: int(totals[k]) for k in range(len(problem.skus))}
 
 
 def _bundle_fits_somewhere(problem: Problem, lines: list[int], cands: np.ndarray) -> bool:
@@ -48,12 +51,13 @@ def _bundle_fits_somewhere(problem: Problem, lines: list[int], cands: np.ndarray
     return bool(ok.any())
 
 
-def fill_upper_bound(problem: Problem) -> int:
+def fill_upper_bound(problem: Problem, item_bounds: list[int] | None = None) -> int:
     """Bundles counted whole where some source fits them, single lines capped per SKU."""
     pooled = _pooled_sku_bounds(problem)
     per_sku: dict[int, int] = {}
     total = 0
-    for item, bound in zip(problem.items, item_fill_bounds(problem), strict=True):
+    bounds = item_fill_bounds(problem) if item_bounds is None else item_bounds
+    for item, bound in zip(problem.items, bounds, strict=True):
         if item.bundle is not None:
             total += bound
         else:

@@ -9,11 +9,14 @@ never outweighs one unit of scaled cost.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
+import numpy as np
 from ortools.sat.python import cp_model
 
-from sourcing_engine.problem import Allocation, Item, Problem
+from sourcing_engine.budget import OutOfTime
+from sourcing_engine.problem import Allocation, Problem
 
 # Keep |objective| well inside a double's exact integers: CP-SAT's LP works in doubles.
 MAX_OBJECTIVE = 2**50
@@ -65,51 +68,63 @@ class SourcingModel:
             self.model.AddHint(var, pos in used)
 
 
-def build_model(problem: Problem) -> SourcingModel:
+def build_model(problem: Problem, deadline: float = float("inf")) -> SourcingModel:
+    """The model in named sections; raises ``OutOfTime`` if ``deadline`` (perf_counter) passes first."""
     sm = SourcingModel(model=cp_model.CpModel(), cands=[int(p) for p in problem.candidates])
-    _variables(problem, sm)
-    _line_demand(problem, sm)
-    _stock(problem, sm)
-    _shipment_opening(problem, sm)
-    _shipment_limit(problem, sm)
+    for section in (_variables, _line_demand, _stock, _shipment_opening, _shipment_limit):
+        if time.perf_counter() > deadline:
+            raise OutOfTime
+        section(problem, sm)
     return sm
 
 
 def _variables(problem: Problem, sm: SourcingModel) -> None:
     m = sm.model
+    cands = np.array(sm.cands, dtype=np.int64)
     for pos in sm.cands:
         sm.z[pos] = m.NewBoolVar(f"open[{pos}]")
+    # Every line's upper bound at the candidates holding its SKU: min(demand, stock), in (line, source) order.
+    pairs = problem.pairs().open(problem.demand)
+    bounds = np.minimum(pairs.avail, problem.demand[pairs.line])
+    starts = np.searchsorted(pairs.line, np.arange(len(problem.lines) + 1))
+    fits = _bundle_fits(problem, cands)
     for index, item in enumerate(problem.items):
         lines = list(item.lines)
         units = int(problem.demand[lines].sum())
         if units == 0:
             continue
         if item.bundle is not None:
-            for pos in sm.cands:
-                if _bundle_fits(problem, item, pos):
-                    var = m.NewBoolVar(f"bundle[{index},{pos}]")
-                    sm.y[(index, pos)] = var
-                    sm.fill_terms.append((var, units))
+            for c in np.flatnonzero(fits[index]).tolist():
+                var = m.NewBoolVar(f"bundle[{index},{sm.cands[c]}]")
+                sm.y[(index, sm.cands[c])] = var
+                sm.fill_terms.append((var, units))
             continue
         line = lines[0]
-        sku = problem.sku_of[line]
-        for pos in sm.cands:
-            upper = int(min(problem.demand[line], problem.avail[sku, pos]))
-            if upper > 0 and problem.allowed[line, pos]:
-                var = m.NewIntVar(0, upper, f"take[{line},{pos}]")
-                sm.x[(line, pos)] = var
-                sm.upper[(line, pos)] = upper
-                sm.fill_terms.append((var, 1))
+        span = slice(starts[line], starts[line + 1])
+        for c, bound in zip(pairs.at[span].tolist(), bounds[span].tolist(), strict=True):
+            pos = sm.cands[c]
+            var = m.NewIntVar(0, bound, f"take[{line},{pos}]")
+            sm.x[(line, pos)] = var
+            sm.upper[(line, pos)] = bound
+            sm.fill_terms.append((var, 1))
 
 
-def _bundle_fits(problem: Problem, item: Item, pos: int) -> bool:
-    if not problem.allowed[list(item.lines), pos].all():
-        return False
-    need: dict[int, int] = {}
-    for line in item.lines:
-        k = int(problem.sku_of[line])
-        need[k] = need.get(k, 0) + int(problem.demand[line])
-    return all(problem.avail[k, pos] >= q for k, q in need.items())
+def _bundle_fits(problem: Problem, cands: np.ndarray) -> dict[int, np.ndarray]:
+    """Per bundle item, over the candidates: may ship every line and holds all of it."""
+    fits: dict[int, np.ndarray] = {}
+    for index, item in enumerate(problem.items):
+        if item.bundle is None:
+            continue
+        lines = list(item.lines)
+        ok = problem.allowed[np.ix_(lines, cands)].all(axis=0)
+        need: dict[int, int] = {}
+        for line in lines:
+            k = int(problem.sku_of[line])
+            need[k] = need.get(k, 0) + int(problem.demand[line])
+        for k, q in need.items():
+            ok &= problem.avail[k, cands] >= q
+        fits[index] = ok
+    return fits
 
 
 def _line_demand(problem: Problem, sm: SourcingModel) -> None:
@@ -175,6 +190,23 @@ def _shipment_limit(problem: Problem, sm: SourcingModel) -> None:
 
 def require_fill(sm: SourcingModel, units: int) -> None:
     sm.model.Add(sm.fill_expr() == units)
+
+
+def require_items(problem: Problem, sm: SourcingModel, item_bounds: list[int]) -> None:
+    """Every item gets exactly ``item_bounds[i]`` units: a whole bundle from one source, a line its bound."""
+    singles: dict[int, list[cp_model.IntVar]] = {}
+    for (line, _), var in sm.x.items():
+        singles.setdefault(line, []).append(var)
+    bundles: dict[int, list[cp_model.IntVar]] = {}
+    for (item, _), var in sm.y.items():
+        bundles.setdefault(item, []).append(var)
+    for index, (item, bound) in enumerate(zip(problem.items, item_bounds, strict=True)):
+        if bound == 0:
+            continue
+        if item.bundle is not None:
+            sm.model.Add(cp_model.LinearExpr.Sum(bundles.get(index, [])) == 1)
+        else:
+            sm.model.Add(cp_model.LinearExpr.Sum(singles.get(item.lines[0], [])) == bound)
 
 
 def maximize_fill(sm: SourcingModel) -> None:

@@ -21,12 +21,13 @@ from sourcing_engine.network_index import NetworkIndex, as_index
 from sourcing_engine.optimal import Outcome, solve_optimal
 from sourcing_engine.plan import PHYSICAL_KINDS, Plan, PlanStats, Unsourced
 from sourcing_engine.problem import Problem, build_problem
-from sourcing_engine.rules_bridge import directives_for
 from sourcing_engine.special_lines import is_virtual, preshipped_shipments, virtual_shipments
 
 DEFAULT_TIME_LIMIT = 1.0
-# The share of the time limit kept for turning the solver's answer into a plan.
+# The share of the time limit kept for turning the solver's answer into a plan, and per order line
+# at least this many seconds (a 1,000-line plan takes tens of milliseconds to assemble), up to a quarter.
 EXTRACTION_RESERVE = 0.05
+EXTRACTION_PER_LINE = 1e-4
 
 
 def _greedy(name: str, note: str, choose: Callable[[Problem], dict]) -> Callable[[Problem, float], Outcome]:
@@ -85,6 +86,8 @@ def source(
     rules_ms = 0.0
     if rules is not None:
         t0 = time.perf_counter()
+        from sourcing_engine.rules_bridge import directives_for  # the rules language loads with the first rules
+
         directives = directives.combined(directives_for(rules, order, index))
         rules_ms = (time.perf_counter() - t0) * 1000
     if directives.hold is not None:
@@ -94,7 +97,8 @@ def source(
     physical = [line for line in order.lines if line.preshipped_source is None and not is_virtual(line, index)]
     problem = build_problem(order, index, directives, physical, attempt)
     limit = directives.settings.time_limit or time_limit or DEFAULT_TIME_LIMIT
-    outcome = STRATEGIES[strategy](problem, started + limit - EXTRACTION_RESERVE * limit)
+    reserve = min(0.25 * limit, max(EXTRACTION_RESERVE * limit, EXTRACTION_PER_LINE * len(order.lines)))
+    outcome = STRATEGIES[strategy](problem, started + limit - reserve)
     special = virtual_shipments(virtual, index)
     backorders, unsourced = shortfalls(problem, outcome.allocation)
     lines_by_id = {line.id: line for line in order.lines}

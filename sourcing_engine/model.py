@@ -6,6 +6,7 @@ marshmallow schemas in ``schemas.py`` turn the contract's JSON into these.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -76,7 +77,7 @@ class StockRow:
 class Network:
     sources: list[Source]
     products: list[Product] = field(default_factory=list)
-    stock: list[StockRow] = field(default_factory=list)
+    stock: Sequence[StockRow] = field(default_factory=list)  # a list, or a StockTable of columns
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from sourcing_engine.model import PICKUP, SHIP, SHIP_TO_STORE, Network, Product, Source
+from sourcing_engine.stock_table import StockTable
 
 # Large enough to never run out, small enough that sums stay exact in int64.
 UNLIMITED = 10**12
@@ -44,17 +45,17 @@ class NetworkIndex:
         self._load_stock()
 
     def _load_stock(self) -> None:
-        for row in self.network.stock:
-            i = self.position[row.source]
-            avail = self._available.get(row.sku)
-            if avail is None:
-                avail = self._available[row.sku] = np.zeros(self.size, dtype=np.int64)
-                self._unlimited[row.sku] = np.zeros(self.size, dtype=bool)
-            if row.unlimited:
-                avail[i] = UNLIMITED
-                self._unlimited[row.sku][i] = True
-            else:
-                avail[i] = row.available
+        """One skus x sources matrix filled in a few vectorized steps; each SKU's row is a view of it."""
+        table = StockTable.from_rows(self.network.stock)
+        rows_of: dict[str, int] = {}
+        sku_row = np.fromiter((rows_of.setdefault(sku, len(rows_of)) for sku in table.sku), np.int64, len(table))
+        at = np.fromiter((self.position[code] for code in table.source), np.int64, len(table))
+        available = np.zeros((len(rows_of), self.size), dtype=np.int64)
+        unlimited = np.zeros((len(rows_of), self.size), dtype=bool)
+        available[sku_row, at] = np.where(table.unlimited, UNLIMITED, table.available)
+        unlimited[sku_row, at] = table.unlimited
+        self._available = dict(zip(rows_of, available, strict=True))
+        self._unlimited = dict(zip(rows_of, unlimited, strict=True))
         for sku, product in self.products.items():
             if not product.manage_stock:
                 self._available[sku] = np.full(self.size, UNLIMITED, dtype=np.int64)

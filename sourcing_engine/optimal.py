@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sourcing_engine.bounds import fill_upper_bound, item_fill_bounds, multi_shipment_lower_bound
+from sourcing_engine.budget import ALWAYS_BUILT, BUILD_SHARE, OutOfTime, fit
 from sourcing_engine.evaluate import COST_EPSILON, Evaluation, evaluate
 from sourcing_engine.greedy import best_single_source, consolidate, distance_order, priority_order, walk
 from sourcing_engine.plan import PlanStats
 from sourcing_engine.problem import Allocation, Problem
+from sourcing_engine.prune import prune
 
 if TYPE_CHECKING:  # OR-Tools takes most of a second to import: only orders that need the solver pay it
     from ortools.sat.python import cp_model
@@ -28,6 +30,18 @@ if TYPE_CHECKING:  # OR-Tools takes most of a second to import: only orders that
 # open/ship linking constraints, so that 3,000-variable orders that solve in
 # 0.1 s without it cannot prove optimality in 2 s with it.  Off everywhere.
 PRESOLVE = False
+# CP-SAT's linearization level (1 is its default; 2 adds cuts) and its workers: measured at scale,
+# level 2 is neutral and a second worker costs CPU without speeding the proof (docs/engine.md).
+LINEARIZATION = 1
+WORKERS = 1
+# CP-SAT's cut generation (its default is 1): on the pruned models the cuts cost more than they
+# prune; off, the slowest 1,000-source x 20-50 line orders solve in half the CPU time (p99 163 -> 85 ms
+# over 80 orders), the median is unchanged.
+CUT_LEVEL = 0
+# Write the fill per item when the fill target forces every item to its bound (see _solve_cp_sat).
+ITEM_EQUALITIES = True
+# Further CP-SAT parameters by name, for measuring (benchmarks/scale.py --variant); none by default.
+EXTRA_PARAMETERS: dict[str, object] = {}
 
 
 @dataclass(slots=True)
@@ -45,16 +59,21 @@ def solve_optimal(problem: Problem, deadline: float) -> Outcome:
     if problem.total_demand() == 0 or len(problem.candidates) == 0:
         stats.path = "trivial"
         return Outcome(dict(problem.fixed), True, stats)
-    greedy = _greedy_plans(problem)
+    greedy = _greedy_plans(problem, deadline)
     best_name, best_alloc, best = min(greedy, key=lambda g: g[2].key())
     fixed_units = sum(problem.fixed.values())
-    upper = fill_upper_bound(problem) + fixed_units
-    proven = _single_source_proof(problem, upper)
+    item_bounds = item_fill_bounds(problem)
+    upper = fill_upper_bound(problem, item_bounds) + fixed_units
+    proven = _single_source_proof(problem, upper, item_bounds)
     if proven is not None:
         stats.path = "single_source_bound"
         return Outcome(proven[0], True, stats, [proven[1]])
     deadline += _import_solver()  # the first order to need the solver must not pay its import from its time
-    outcome = _solve_cp_sat(problem, deadline, best_alloc, best, upper, stats)
+    if time.perf_counter() >= deadline:
+        stats.path = best_name
+        outcome = _fallback(best_alloc, stats, "time limit reached before the solver could start")
+    else:
+        outcome = _solve_cp_sat(problem, deadline, best_alloc, best, (upper, item_bounds), stats)
     solved = evaluate(problem, outcome.allocation)
     if best.key() < solved.key():  # the solver's rounding can lose a hair to the greedy
         outcome.allocation = best_alloc
@@ -82,18 +101,23 @@ def _import_solver() -> float:
     return time.perf_counter() - started
 
 
-def _greedy_plans(problem: Problem) -> list[tuple[str, Allocation, Evaluation]]:
-    plans = [
-        ("priority", walk(problem, priority_order(problem))),
-        ("distance", walk(problem, distance_order(problem))),
-        ("consolidating", consolidate(problem)),
-    ]
-    return [(name, alloc, evaluate(problem, alloc)) for name, alloc in plans]
+def _greedy_plans(problem: Problem, deadline: float) -> list[tuple[str, Allocation, Evaluation]]:
+    """The greedy plans, as many as the time allows (Magento's priority walk always)."""
+    plans = []
+    for name, plan in (
+        ("priority", lambda: walk(problem, priority_order(problem))),
+        ("distance", lambda: walk(problem, distance_order(problem))),
+        ("consolidating", lambda: consolidate(problem)),
+    ):
+        if plans and time.perf_counter() >= deadline:
+            break
+        allocation = plan()
+        plans.append((name, allocation, evaluate(problem, allocation)))
+    return plans
 
 
-def _single_source_proof(problem: Problem, upper: int) -> tuple[Allocation, str] | None:
+def _single_source_proof(problem: Problem, upper: int, bounds: list[int]) -> tuple[Allocation, str] | None:
     """One source that fills the bound, cheaper than any split: optimal without a solver."""
-    bounds = item_fill_bounds(problem)
     target: list[int] = []
     for item, bound in zip(problem.items, bounds, strict=True):
         units = int(problem.demand[list(item.lines)].sum())
@@ -123,20 +147,39 @@ def _fixed_sources(problem: Problem) -> set[int]:
 
 
 def _solve_cp_sat(
-    problem: Problem, deadline: float, hint: Allocation, hint_eval: Evaluation, upper: int, stats: PlanStats
+    problem: Problem,
+    deadline: float,
+    hint: Allocation,
+    hint_eval: Evaluation,
+    bounds: tuple[int, list[int]],
+    stats: PlanStats,
 ) -> Outcome:
     from ortools.sat.python import cp_model
 
-    from sourcing_engine.cpsat_model import build_model, maximize_fill, minimize_cost, require_fill
+    from sourcing_engine.cpsat_model import build_model, maximize_fill, minimize_cost, require_fill, require_items
 
+    upper, item_bounds = bounds
     t0 = time.perf_counter()
-    sm = build_model(problem)
-    sm.hint(problem, hint)
-    fixed_units = sum(problem.fixed.values())
     stats.path = "cp_sat"
+    pruned = prune(problem)
+    problem, hint = pruned.problem, pruned.moved(hint)
+    sized = fit(problem, hint, deadline - time.perf_counter())
+    problem = sized.problem
+    stats.modelled_sources = len(problem.candidates)
+    try:
+        # Small models build in milliseconds: no deadline, so that a stalled clock cannot cost their proof.
+        build_deadline = t0 + BUILD_SHARE * (deadline - t0) if sized.variables > ALWAYS_BUILT else float("inf")
+        sm = build_model(problem, build_deadline)
+        sm.hint(problem, hint)
+    except OutOfTime:
+        stats.build_ms = (time.perf_counter() - t0) * 1000
+        return _fallback(
+            hint, stats, f"the order is too large to model in the time limit ({sized.variables} variables)"
+        )
+    fixed_units = sum(problem.fixed.values())
     stats.variables = sm.variables
     stats.build_ms = (time.perf_counter() - t0) * 1000
-    proven = True
+    proven = not sized.partial
     if hint_eval.filled >= upper:
         fill = upper - fixed_units
     else:
@@ -145,23 +188,32 @@ def _solve_cp_sat(
         stats.solve_ms += solver.WallTime() * 1000
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _fallback(hint, stats, "the solver found no plan in time; the best greedy plan stands")
-        proven = status == cp_model.OPTIMAL
+        proven = proven and status == cp_model.OPTIMAL
         fill = round(solver.ObjectiveValue())
         hint = sm.allocation(solver, problem)  # fills the most: the fallback if cost runs out of time
         sm.hint(problem, hint)
     require_fill(sm, fill)
+    if ITEM_EQUALITIES and fill == sum(item_bounds):
+        # Each item is at most its own bound, so a fill equal to their sum puts every item at its bound:
+        # per-line equalities that the LP relaxation uses far better than the one total.
+        require_items(problem, sm, item_bounds)
     scale = minimize_cost(problem, sm)
     status, solver = _run(sm, deadline)
     stats.solve_ms += solver.WallTime() * 1000
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _fallback(hint, stats, "the solver found no cheaper plan in time; the best plan so far stands")
-    proven = proven and status == cp_model.OPTIMAL
-    stats.hit_time_limit = not proven
+    solved = status == cp_model.OPTIMAL
+    stats.hit_time_limit = not (proven and solved)
     allocation = sm.allocation(solver, problem)
-    if not proven:
+    exact = scale.holds(solver)
+    if sized.partial:
+        note = (
+            f"too large to model in the time limit: the model kept {sized.kept} of {sized.of} candidate sources"
+            f" ({sm.variables} variables); best plan found, not proven optimal"
+        )
+    elif not (proven and solved):
         note = f"time limit reached: best plan found, not proven optimal ({stats.solve_ms:.0f} ms)"
-    elif not scale.holds(solver):
-        proven = False
+    elif not exact:
         note = (
             f"too wide a range of costs (or too many candidate sources) to compare exactly in the solver's"
             f" integers: it compared costs in steps of {scale.resolution:.3g}, so this is the best plan at that"
@@ -169,7 +221,7 @@ def _solve_cp_sat(
         )
     else:
         note = f"CP-SAT proved the optimum ({sm.variables} variables, {stats.solve_ms:.1f} ms)"
-    return Outcome(allocation, proven, stats, [note], scale.resolution)
+    return Outcome(allocation, proven and solved and exact, stats, [note], scale.resolution)
 
 
 def _run(sm: SourcingModel, deadline: float) -> tuple[int, cp_model.CpSolver]:
@@ -177,10 +229,14 @@ def _run(sm: SourcingModel, deadline: float) -> tuple[int, cp_model.CpSolver]:
 
     solver = cp_model.CpSolver()
     params = solver.parameters
-    params.num_workers = 1
+    params.num_workers = WORKERS
     params.random_seed = 7
     params.max_time_in_seconds = max(0.001, deadline - time.perf_counter())
     params.cp_model_presolve = PRESOLVE
+    params.linearization_level = LINEARIZATION
+    params.cut_level = CUT_LEVEL
+    for name, value in EXTRA_PARAMETERS.items():
+        setattr(params, name, value)
     status = solver.Solve(sm.model)
     return status, solver
 

@@ -63,6 +63,7 @@ class PlanStats:
 
     path: str = ""
     candidate_sources: int = 0
+    modelled_sources: int = 0  # candidates left in the model after dominance pruning
     variables: int = 0
     build_ms: float = 0.0
     solve_ms: float = 0.0

@@ -39,6 +39,24 @@ class LineTerm:
     rule: str
 
 
+@dataclass(frozen=True, slots=True)
+class Pairs:
+    """Every (line, candidate) where the line may ship from the candidate and it holds the line's SKU.
+
+    Orders touch a sliver of a large network: a 1,000-line order on 5,000 sources has some 30,000
+    such pairs among 5 million (line, source) cells, so bounds, greedy gains and the model's
+    variables are computed over these, not over dense matrices.
+    """
+
+    line: np.ndarray
+    at: np.ndarray  # index into the problem's candidates
+    avail: np.ndarray  # the candidate's stock of the line's SKU
+
+    def open(self, demand: np.ndarray) -> Pairs:
+        keep = demand[self.line] > 0
+        return Pairs(self.line[keep], self.at[keep], self.avail[keep])
+
+
 @dataclass(slots=True)
 class Problem:
     index: NetworkIndex
@@ -66,6 +84,7 @@ class Problem:
     fixed: Allocation = field(default_factory=dict)  # the pickup store's own stock
     split_penalty: float = 0.0
     bundles_split: bool = False
+    _pairs: tuple[np.ndarray, Pairs] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def max_shipments(self) -> int | None:
@@ -88,6 +107,22 @@ class Problem:
     def total_demand(self) -> int:
         return int(self.demand.sum())
 
+    def pairs(self) -> Pairs:
+        """The (line, candidate) pairs holding stock, computed once per set of candidates."""
+        if self._pairs is not None and self._pairs[0] is self.candidates:
+            return self._pairs[1]
+        cands = self.candidates
+        holds = (self.avail > 0)[self.sku_of] & self.allowed  # lines x network sources
+        lines, pos = np.nonzero(holds)
+        where = np.full(self.index.size, -1, dtype=np.int64)
+        where[cands] = np.arange(len(cands))
+        at = where[pos]
+        keep = at >= 0
+        lines, pos, at = lines[keep], pos[keep], at[keep]
+        found = Pairs(lines, at, self.avail[self.sku_of[lines], pos])
+        self._pairs = (cands, found)
+        return found
+
 
 def build_problem(
     order: Order,
@@ -105,9 +140,7 @@ def build_problem(
         base[pickup_store] = 0.0
     skus = sorted({line.sku for line in physical})
     sku_pos = {sku: k for k, sku in enumerate(skus)}
-    avail = (
-        np.stack([index.available(sku) for sku in skus]).copy() if skus else np.zeros((0, index.size), dtype=np.int64)
-    )
+    avail = np.stack([index.available(sku) for sku in skus]) if skus else np.zeros((0, index.size), dtype=np.int64)
     capable = _capable(index, method, pickup_store)
     eligibility = [line_eligibility(line, directives, capable, index) for line in physical]
     allowed = np.stack([e.allowed for e in eligibility]) if physical else np.zeros((0, index.size), dtype=bool)
@@ -243,7 +276,7 @@ def _candidates(problem: Problem) -> np.ndarray:
     if not problem.lines:
         return np.zeros(0, dtype=np.int64)
     open_lines = problem.demand > 0
-    useful = (problem.avail[problem.sku_of[open_lines]] > 0) & problem.allowed[open_lines]
+    useful = (problem.avail > 0)[problem.sku_of[open_lines]] & problem.allowed[open_lines]
     mask = useful.any(axis=0)
     if problem.pickup_store is not None:
         mask[problem.pickup_store] = False

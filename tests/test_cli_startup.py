@@ -26,9 +26,9 @@ def test_the_rules_commands_need_neither_the_solver_nor_the_database() -> None:
     assert imported_after("import api.cli.rules") & set(HEAVY) == set()
 
 
-def test_oms_source_imports_no_plotting_library_nor_the_database() -> None:
+def test_oms_source_imports_no_plotting_library_nor_the_database_nor_the_rules_language() -> None:
     loaded = imported_after("import api.cli.source")
-    assert loaded & {"matplotlib", "highspy", "pandas", "sqlalchemy", "benchmarks"} == set()
+    assert loaded & {*HEAVY, "rules_dsl", "lark", "durable_rules_engine"} == set()
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))

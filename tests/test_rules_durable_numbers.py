@@ -18,7 +18,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq, "!=": operator.ne}
-EXTREMES = [0.00001, 1e-05, 1e-7, 1e16, 1e22, 1e308, -1e308, 5e-324, -0.0, 2**31, 2**63, 10**30, -(10**400)]
+EXTREMES = [
+    0.00001,
+    1e-7,
+    1e16,
+    1e22,
+    1e308,
+    -1e308,
+    5e-324,
+    -0.0,
+    math.inf,
+    -math.inf,
+    math.nan,
+    2**31,
+    2**63,
+    10**30,
+    -(10**400),
+]
 
 CHILD = """
 import json, sys
@@ -29,7 +45,8 @@ rules = "".join(
     for i, (field, op, literal, _) in enumerate(cases)
 )
 compiled = load('ruleset "numbers" version 1\\n' + rules)
-values = [eval(text) for *_, text in cases]  # repr() of ints and floats, exactly
+special = {"inf": float("inf"), "nan": float("nan")}
+values = [eval(text, special) for *_, text in cases]  # repr() of ints and floats, exactly
 attributes = {f"v{i}": v for i, v in enumerate(values)}
 lines = tuple(
     LineFacts(id=str(i), sku="S", quantity=1, unit_price=v if isinstance(v, float) else 0.0, attributes=attributes)

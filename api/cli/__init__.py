@@ -38,7 +38,14 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "source",
         "Print the sourcing plan of an order (or one plan per line for --orders).",
     ),
+    "scheduler": ("api.cli.background", "scheduler", "Run Celery beat: each batch channel's wave at its interval."),
     "stock": ("api.cli.stock", "stock", "Inventory per source, and what each channel can sell."),
+    "waves": (
+        "api.cli.waves",
+        "waves",
+        "Sourcing waves: many orders sourced together, never worse for any of them than one by one.",
+    ),
+    "worker": ("api.cli.background", "worker", "Run a worker: waves, restock re-allocation and re-sourcing."),
     "webhooks": ("api.cli.relay", "webhooks", "Webhook subscriptions: add, list."),
 }
 

@@ -7,11 +7,11 @@ import json
 import click
 
 from api.cli.inputs import fail, load_document, load_lines
-from api.cli.rules import load_rules
 from sourcing_engine import STRATEGIES, NetworkIndex, Order, source_stream
 from sourcing_engine.engine import check_order_against_network
 from sourcing_engine.limits import MAX_TIME_LIMIT
 from sourcing_engine.schemas import load_network, load_order, plan_to_dict
+from sourcing_engine.wave import MAX_WAVE_ORDERS
 
 
 @click.command("source")
@@ -29,6 +29,15 @@ from sourcing_engine.schemas import load_network, load_order, plan_to_dict
 )
 @click.option("--stats", is_flag=True, help="Add how each plan was found (path, timings).")
 @click.option("--rules", "rules_path", metavar="FILE", help="Sourcing rules (.rules) to apply.")
+@click.option("--wave", is_flag=True, help="Source --orders jointly in waves (fair: no order worse than one by one).")
+@click.option(
+    "--wave-size",
+    type=click.IntRange(min=1, max=MAX_WAVE_ORDERS),
+    default=200,
+    show_default=True,
+    help="Orders per wave, in file order.",
+)
+@click.option("--wave-time-limit", type=click.FloatRange(min=0.01), default=None, help="Seconds per wave (default 2).")
 def source(
     network_path: str,
     order_path: str | None,
@@ -37,13 +46,20 @@ def source(
     time_limit: float,
     stats: bool,
     rules_path: str | None,
+    wave: bool,
+    wave_size: int,
+    wave_time_limit: float | None,
 ) -> None:
     """Print the sourcing plan of an order (or one plan per line for --orders)."""
     if (order_path is None) == (orders_path is None):
         fail("give exactly one of --order FILE or --orders FILE")
     if network_path == "-" and "-" in (order_path, orders_path):
         fail("only one of --network and --order/--orders can read stdin")
-    rules = load_rules(rules_path) if rules_path is not None else None
+    rules = None
+    if rules_path is not None:
+        from api.cli.rules import load_rules  # the rules language is imported only for --rules
+
+        rules = load_rules(rules_path)
     index = NetworkIndex(load_document(network_path, load_network))
 
     def load_checked(doc: object) -> Order:
@@ -55,6 +71,13 @@ def source(
         orders = [load_document(order_path, load_checked)]
     else:
         orders = load_lines(orders_path or "-", load_checked)
+    if wave:
+        if strategy != "optimal" or order_path is not None:
+            fail("--wave sources --orders with the optimal strategy only")
+        from api.cli.waves_output import print_waves  # the wave model is imported only for --wave
+
+        print_waves(orders, index, rules, wave_size, wave_time_limit, stats)
+        return
     for plan in source_stream(orders, index, strategy, time_limit=time_limit, rules=rules):
         doc = plan_to_dict(plan, with_stats=stats)
         click.echo(json.dumps(doc, indent=2) if order_path is not None else json.dumps(doc))

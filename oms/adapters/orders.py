@@ -30,6 +30,19 @@ class OrderRepository:
         self._seen(order)
         return order
 
+    def get_many(self, order_ids: list[int], lock: bool = False) -> list[Order]:
+        """Several orders in one query (their lines and parts in one more each), in id order."""
+        stmt = select(Order).where(t.orders.c.id.in_(sorted(set(order_ids)))).order_by(t.orders.c.id)
+        if lock:
+            stmt = stmt.with_for_update()
+        found = list(self.session.scalars(stmt))
+        if len(found) != len(set(order_ids)):
+            missing = sorted(set(order_ids) - {o.id for o in found})  # type: ignore[misc]
+            raise NotFound(f"no order with internal id {missing[0]}")
+        for order in found:
+            self._seen(order)
+        return found
+
     def find(self, number: str, channel: str | None = None, lock: bool = False) -> Order | None:
         """The order with this id (in ``channel`` when given; the id must then be unique across channels)."""
         errors: list[FieldError] = []

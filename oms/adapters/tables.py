@@ -411,3 +411,6 @@ idempotency_keys = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False, index=True),
 )
+
+# The wave tables live in their own module but in this one schema.
+from oms.adapters import wave_tables  # noqa: E402, F401

@@ -20,9 +20,10 @@ from oms.errors import FieldError, InvalidInput, NotFound
 from oms.limits import MAX_ACTOR, MAX_CODE, MAX_RULES_TEXT, document_problems, refuse_bad_texts
 from oms.schemas import load_channels, load_products, load_stock_rows
 from oms.service.app import Oms, transact
+from oms.service.background import restocked
 from oms.service.inventory import StockResult, apply_items
-from oms.service.orders import resource_waiting
 from oms.service.unit_of_work import UnitOfWork
+from oms.service.wave_settings import store_wave_settings, wave_settings_errors
 from sourcing_engine.errors import InputError
 from sourcing_engine.schemas import load_network as load_engine_network
 
@@ -60,10 +61,12 @@ def load_network(
             unknown = [
                 FieldError(f"channels[{i}].sources", f"unknown source {c!r}") for c, _ in links if c not in known
             ]
-            errors += unknown
-            if not unknown:
+            wave_errors = wave_settings_errors(uow, ch, i)
+            errors += unknown + wave_errors
+            if not unknown and not wave_errors:
                 cat.upsert(t.channels, "code", [_channel_row(ch)])
                 cat.link_sources(ch["code"], links)
+                store_wave_settings(uow, ch)
         if errors:
             raise InvalidInput(errors)
         result = NetworkLoaded(len(sources), len(products), len(channels))
@@ -85,7 +88,7 @@ def load_network(
 
     loaded = transact(app, work)
     if loaded.stock.grew:
-        loaded.stock.resourced = resource_waiting(app, loaded.stock.grew)
+        loaded.stock.resourced = restocked(app, loaded.stock.grew)
     return loaded
 
 

@@ -26,7 +26,7 @@ from oms.errors import Conflict, FieldError, InvalidInput
 from oms.limits import MAX_ACTOR, MAX_STOCK_QUANTITY, refuse_bad_texts
 from oms.schemas import load_stock_message
 from oms.service.app import Oms, transact
-from oms.service.orders import resource_waiting
+from oms.service.background import restocked
 from oms.service.unit_of_work import UnitOfWork
 
 s = t.stock.c
@@ -86,7 +86,7 @@ def update_stock(app: Oms, doc: Any, actor: str = "stock-feed", resource: bool =
 
     result = transact(app, work)
     if resource and result.grew and not result.replayed:
-        result.resourced = resource_waiting(app, result.grew)
+        result.resourced = restocked(app, result.grew)
     return result
 
 

@@ -65,6 +65,18 @@ def activate(app: Oms, channel: str, version: int, name: str | None = None, acto
     return transact(app, work)
 
 
+def deactivate(app: Oms, channel: str, actor: str = "operator") -> dict[str, Any]:
+    """Leave the channel without rules (recorded in the history); its versions stay and may be activated again."""
+
+    def work(uow: UnitOfWork) -> None:
+        _channel(uow, channel)
+        uow.catalog.activate_ruleset(channel, None, None, actor, uow.now)
+        uow.commit()
+
+    transact(app, work)
+    return versions(app, channel)
+
+
 def versions(app: Oms, channel: str) -> dict[str, Any]:
     """The channel's ruleset name, its active version, and every version it may activate, newest first."""
 

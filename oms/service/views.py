@@ -19,6 +19,7 @@ from oms.limits import MAX_CODE, check_text
 from oms.service.app import Oms, transact
 from oms.service.timeline import merged
 from oms.service.unit_of_work import UnitOfWork
+from oms.service.wave_views import wave_timeline, with_waves
 
 L = LineStatus
 LIFECYCLE = list(LINE_TRANSITIONS)  # the table lists statuses in lifecycle order
@@ -96,7 +97,7 @@ def timeline(uow: UnitOfWork, order: Order) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
-    return merged(history, uow, order)
+    return merged(with_waves(history, wave_timeline(uow, order.id)), uow, order)
 
 
 def requests_view(app: Oms, source: str | None = None, status: str | None = None, limit: int = 200) -> list[dict]:

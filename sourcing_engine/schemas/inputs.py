@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, missing, post_load, validate, validates_schema
 
 from sourcing_engine.limits import (
     MAX_AMOUNT,
@@ -25,6 +25,7 @@ from sourcing_engine.limits import (
     MAX_TAGS,
 )
 from sourcing_engine.model import Costs, Delivery, Location, Network, Order, OrderLine, Product, Source, StockRow
+from sourcing_engine.schemas.fast_load import NotPlain, loader
 from sourcing_engine.schemas.fields import (
     CAPABILITIES,
     MESSAGES,
@@ -40,6 +41,7 @@ from sourcing_engine.schemas.fields import (
     number,
     text,
 )
+from sourcing_engine.schemas.stock_columns import references_ok, stock_table
 
 AMOUNT = f"must be a number from 0 to {MAX_AMOUNT:.0e}"
 STOCK = "must be a non-negative integer"
@@ -228,7 +230,33 @@ class OrderSchema(Strict):
 
 
 def load_network(doc: Any) -> Network:
-    return load(NetworkSchema(), doc)
+    """The network of ``doc``, validated field by field; stock rows as columns when all is plainly valid."""
+    return _load_with_stock_table(doc) or load(NetworkSchema(), doc)
+
+
+def _load_with_stock_table(doc: Any) -> Network | None:
+    """Sources and products object by object, stock rows column by column; None if anything is not plain.
+
+    On ``None`` the whole document goes through ``NetworkSchema``, which reports the first problem
+    exactly as before: the fast path never decides an error message.
+    """
+    if not isinstance(doc, dict) or not doc.keys() <= NetworkSchema._declared_fields.keys():
+        return None
+    sources_doc, products_doc = doc.get("sources", missing), doc.get("products", [])
+    if type(sources_doc) is not list or type(products_doc) is not list:
+        return None
+    table = stock_table(doc.get("stock", []), StockSchema)
+    if table is None:
+        return None
+    try:
+        sources = [loader(SourceSchema)(s) for s in sources_doc]
+        products = [loader(ProductSchema)(p) for p in products_doc]
+    except NotPlain:
+        return None
+    codes = {s.code for s in sources}
+    if len(codes) < len(sources) or len({p.sku for p in products}) < len(products) or not references_ok(table, codes):
+        return None
+    return Network(sources=sources, products=products, stock=table)
 
 
 def load_order(doc: Any) -> Order:

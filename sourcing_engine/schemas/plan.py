@@ -121,6 +121,7 @@ def plan_to_dict(plan: Plan, with_stats: bool = False) -> dict[str, Any]:
         doc["stats"] = {
             "path": stats.path,
             "candidate_sources": stats.candidate_sources,
+            "modelled_sources": stats.modelled_sources,
             "variables": stats.variables,
             "build_ms": round(stats.build_ms, 3),
             "solve_ms": round(stats.solve_ms, 3),

@@ -144,3 +144,16 @@ def test_a_version_posted_under_another_name_becomes_the_channels_ruleset_once_a
     next_version = loaded.post(RULESETS, json={"text": NO_VIENNA}).json
     assert (next_version["name"], next_version["version"]) == ("eu", 2)
     assert loaded.get(f"{RULESETS}/2").json["name"] == "eu"  # the next version of the active ruleset's name
+
+
+def test_a_channel_left_without_rules_keeps_its_versions_and_the_history_says_so(loaded: Api) -> None:
+    loaded.post(RULESETS, json={"text": NO_VIENNA})
+    loaded.post(f"{RULESETS}/1/activate")
+    cleared = loaded.post(f"{RULESETS}/deactivate")
+    assert cleared.status_code == 200
+    assert cleared.json["active"] is None and cleared.json["name"] == "web"
+    assert [v["version"] for v in cleared.json["versions"]] == [1]
+    plan = loaded.post("/v1/sourcing/simulate", json={"order": sample_order()}).json
+    assert {s["source"] for s in plan["shipments"]} == {"WH-VIE"}  # Vienna ships again
+    history = loaded.get(f"{RULESETS}/history").json["activations"]
+    assert [(a["name"], a["version"]) for a in history] == [(None, None), ("web", 1)]

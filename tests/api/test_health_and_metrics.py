@@ -51,3 +51,17 @@ def test_metrics_count_requests_and_orders_and_need_a_key_off_loopback(database_
 
 def test_metrics_are_open_when_the_service_is_bound_to_loopback(app: Any) -> None:
     assert app.test_client().get("/metrics").status_code == 200
+
+
+def test_every_request_has_one_json_access_line_with_its_request_id(app: Any, caplog: Any) -> None:
+    import json
+    import logging
+
+    from api.http.observability import JsonFormatter
+
+    with caplog.at_level(logging.INFO, logger="oms.http.access"):
+        app.test_client().get("/healthz", headers={"X-Request-Id": "abc-1"})
+    [record] = [r for r in caplog.records if r.name == "oms.http.access"]
+    line = json.loads(JsonFormatter().format(record))
+    assert line["request_id"] == "abc-1" and line["status"] == 200 and line["route"] == "/healthz"
+    assert line["method"] == "GET" and line["level"] == "info" and line["duration_ms"] >= 0

@@ -53,6 +53,8 @@ def test_an_order_placed_over_http_is_acknowledged_picked_packed_shipped_and_com
         "status": "LOGISTICS",
         "reason": "READYTOSHIP",
         "created": True,
+        "units": {"ordered": 2, "allocated": 2, "shipped": 0, "waiting": 0, "cancelled": 0},
+        "cancelled_by_reason": {},
     }
     [req] = api.get(f"{REQUESTS}?source=WH1&status=NEW").json["items"]
     assert (req["order_id"], req["method"], req["items"][0]["quantity"]) == ("O1", "HOME", 2)

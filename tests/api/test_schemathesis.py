@@ -30,8 +30,8 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture
-def served(database_url: str) -> Any:
-    app, oms = make_app(database_url)
+def served(any_database_url: str) -> Any:
+    app, oms = make_app(any_database_url)
     load_network(oms, network({("WH1", "A"): 50, ("WH2", "B"): 50}))
     place_order(oms, order("O1", ("A", 1), ("B", 2)))
     _, secret = create_key(oms, "admin")

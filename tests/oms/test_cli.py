@@ -119,3 +119,28 @@ def test_json_nested_a_hundred_thousand_deep_is_one_line_with_exit_code_2(oms, t
     for command in (["orders", "place"], ["stock", "update"], ["network", "load"]):
         result = oms(*command, str(deep), code=2)
         assert result.stderr.count("\n") == 1 and "nested too deeply" in result.stderr
+
+
+def test_oms_waves_run_sources_batch_channels_and_show_tells_the_gain(oms, tmp_path: Path) -> None:
+    oms("db", "upgrade")
+    network = json.loads((SAMPLES / "network.json").read_text())
+    network["channels"] = [
+        {"code": "web", "sources": "*", "sourcing_mode": "batch", "wave": {"interval_seconds": 60, "max_size": 100}}
+    ]
+    (tmp_path / "net.json").write_text(json.dumps(network))
+    oms("network", "load", str(tmp_path / "net.json"))
+    lines = [json.loads(line) for line in (SAMPLES / "orders.jsonl").read_text().splitlines() if line.strip()]
+    web = [doc for doc in lines if doc.get("channel") == "web" and doc["delivery"]["method"] == "ship"]
+    (tmp_path / "orders.jsonl").write_text("".join(json.dumps(doc) + "\n" for doc in web))
+    oms("orders", "place", str(tmp_path / "orders.jsonl"))
+    [run] = [json.loads(line) for line in oms("waves", "run", "--json").stdout.splitlines()]
+    assert run["status"] == "done" and run["orders"] == len(web)
+    assert run["summary"]["orders_worse_off"] == 0
+    shown = json.loads(oms("waves", "show", str(run["wave_id"]), "--json").stdout)
+    assert [o["order_id"] for o in shown["orders"]] == [doc["id"] for doc in web]
+    assert "one by one" in oms("waves", "show", str(run["wave_id"])).stdout
+    assert "no orders waiting" in oms("waves", "run", "--channel", "web").stdout
+    assert "no wave 99" in oms("waves", "show", "99", code=2).stderr
+    assert oms("waves", "show", "0", code=2).stdout == ""
+    timeline = json.loads(oms("orders", "show", web[0]["id"], "--json").stdout)["timeline"]
+    assert any(e["entity"] == "wave" for e in timeline)

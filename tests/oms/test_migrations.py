@@ -140,3 +140,32 @@ def _an_order_shipped_under_0001(db: Database) -> None:
                 },
             ],
         )
+
+
+def test_the_waves_migration_keeps_existing_data_down_and_up_again(database_url: str) -> None:
+    from alembic import command
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import inspect, text
+
+    from oms.adapters.migrate import alembic_config
+
+    db = Database(database_url)
+    try:
+        config = alembic_config(db)
+        before_waves = ScriptDirectory.from_config(config).get_revision("0006").down_revision
+        with db.engine.connect() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, before_waves)
+            conn.commit()
+        assert "waves" not in inspect(db.engine).get_table_names()
+        with db.engine.begin() as conn:
+            conn.execute(
+                text("INSERT INTO channels (code, name, sourcing_mode, strategy) VALUES (:c, :n, :m, :s)"),
+                {"c": "web", "n": "Web", "m": "batch", "s": "optimal"},
+            )
+        upgrade(db)
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT code, sourcing_mode FROM channels")).all() == [("web", "batch")]
+            assert conn.execute(text("SELECT count(*) FROM waves")).scalar() == 0
+    finally:
+        db.dispose()

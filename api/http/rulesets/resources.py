@@ -84,6 +84,16 @@ def activate(body: dict[str, Any], code: str, version: int) -> dict[str, Any]:
     return rulesets.activate(current_oms(), code, version, (body or {}).get("name"), caller().actor)
 
 
+@blp.route("/deactivate", methods=["POST"])
+@requires("merchant")
+@channel_in_path
+@idempotent
+@blp.response(200, RulesetVersionsSchema)
+def deactivate(code: str) -> dict[str, Any]:
+    """Leave the channel without rules (its versions stay; any may be activated again)."""
+    return rulesets.deactivate(current_oms(), code, caller().actor)
+
+
 @blp.route("/history")
 @requires("merchant", "support")
 @channel_in_path

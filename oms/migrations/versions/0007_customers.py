@@ -1,7 +1,7 @@
 """Customer service: customers and search keys, comments, holds, remorse, the relay's tables, extension runs
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 
 Orders placed before keep no customer (the columns stay null); their
 postcode key is filled from the shipping address they already hold, so that
@@ -16,7 +16,7 @@ from alembic import op
 from oms.contacts import fold_postcode
 
 revision = "0007"
-down_revision = "0004"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

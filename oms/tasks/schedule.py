@@ -1,0 +1,22 @@
+"""Celery beat's schedule, read from the batch channels' wave settings when the scheduler starts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from oms.service.app import Oms
+from oms.service.waves import batch_channels
+
+
+def beat_schedule(app: Oms) -> dict[str, dict[str, Any]]:
+    """One entry per batch channel: its wave every ``interval_seconds``."""
+    return {
+        f"wave:{code}": {
+            "task": "oms.waves.channel",
+            "schedule": timedelta(seconds=settings.interval_seconds),
+            "args": (code,),
+            "options": {"expires": settings.interval_seconds},  # a wave late by a whole interval is superseded
+        }
+        for code, settings in sorted(batch_channels(app).items())
+    }

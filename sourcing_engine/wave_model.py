@@ -1,0 +1,317 @@
+"""The joint CP-SAT model of a group of orders drawing on one shared stock, in named sections.
+
+Each order keeps the variables of the single-order model (``take`` units of a
+line at a source, ``bundle`` whole at a source, ``open`` a shipment at a
+source) over its own ``Problem``; the orders meet only in the stock rows of
+the (SKU, source) pairs they share.  Every order is held to at least the units
+its sequential plan filled (the fairness guarantee), so the sequential plan is
+always a feasible answer and serves as the solver's hint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from sourcing_engine.problem import Allocation, Problem
+
+# Keep |objective| well inside a double's exact integers: CP-SAT's LP works in doubles.
+MAX_OBJECTIVE = 2**50
+# Money in the joint model is exact to 1/1000: measured on the scarce preset, finer
+# scales (1e5, as for one order) double the time to prove a 125-order group
+# optimal.  The plan is chosen by the exact float cost, and the rounding is
+# subtracted from the proven bound (``rounding_slack``), so the gap stays honest.
+COST_SCALE = 1e3
+
+# (sku, network position) -> units the group may take there
+StockAt = Callable[[str, int], int]
+
+
+@dataclass(slots=True)
+class WaveOrder:
+    """One order of a joint group: its problem and what the sequential plan gave it."""
+
+    problem: Problem
+    sequential: Allocation  # the sequential plan's physical allocation, in the problem's indices
+    sequential_fill: int
+
+
+@dataclass(slots=True)
+class JointModel:
+    model: cp_model.CpModel
+    orders: list[WaveOrder]
+    x: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)  # (order, line, pos)
+    y: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)  # (order, item, pos)
+    z: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (order, pos)
+    upper: dict[tuple[int, int, int], int] = field(default_factory=dict)
+    fill: list[list[tuple[cp_model.IntVar, int]]] = field(default_factory=list)  # per order
+    extra_cost: list[tuple[cp_model.IntVar, float]] = field(default_factory=list)  # rule indicators
+    own_x: list[dict[tuple[int, int], cp_model.IntVar]] = field(default_factory=list)  # per order: (line, pos)
+    own_y: list[dict[tuple[int, int], cp_model.IntVar]] = field(default_factory=list)  # per order: (item, pos)
+
+    @property
+    def variables(self) -> int:
+        return len(self.x) + len(self.y) + len(self.z)
+
+    def fill_expr(self, order: int | None = None) -> cp_model.LinearExprT:
+        terms = self.fill[order] if order is not None else [t for per in self.fill for t in per]
+        return cp_model.LinearExpr.WeightedSum([v for v, _ in terms], [c for _, c in terms])
+
+    def allocations(self, solver: cp_model.CpSolver) -> list[Allocation]:
+        out: list[Allocation] = [dict(o.problem.fixed) for o in self.orders]
+        for (o, line, pos), var in self.x.items():
+            qty = solver.Value(var)
+            if qty:
+                out[o][(line, pos)] = out[o].get((line, pos), 0) + qty
+        for (o, item, pos), var in self.y.items():
+            if solver.Value(var):
+                problem = self.orders[o].problem
+                for line in problem.items[item].lines:
+                    qty = int(problem.demand[line])
+                    if qty:
+                        out[o][(line, pos)] = out[o].get((line, pos), 0) + qty
+        return out
+
+    def hint(self, allocations: list[Allocation]) -> None:
+        self.model.ClearHints()
+        for (o, line, pos), var in self.x.items():
+            fixed = self.orders[o].problem.fixed.get((line, pos), 0)
+            self.model.AddHint(var, allocations[o].get((line, pos), 0) - fixed)
+        for (o, item, pos), var in self.y.items():
+            first = self.orders[o].problem.items[item].lines[0]
+            self.model.AddHint(var, allocations[o].get((first, pos), 0) > 0)
+        used = {(o, pos) for o, alloc in enumerate(allocations) for (_, pos), q in alloc.items() if q > 0}
+        for key, var in self.z.items():
+            self.model.AddHint(var, key in used)
+
+
+def build_joint_model(orders: list[WaveOrder], stock_at: StockAt) -> JointModel:
+    jm = JointModel(model=cp_model.CpModel(), orders=orders)
+    for o, wave_order in enumerate(orders):
+        jm.fill.append([])
+        jm.own_x.append({})
+        jm.own_y.append({})
+        _variables(jm, o, wave_order.problem, stock_at)
+        _line_demand(jm, o, wave_order.problem)
+        _shipment_opening(jm, o, wave_order.problem)
+        _shipment_limit(jm, o, wave_order.problem)
+        _line_terms(jm, o, wave_order.problem)
+        _first_shipment_credit(jm, o, wave_order.problem)
+        _fairness(jm, o, wave_order)
+    _shared_stock(jm, stock_at)
+    return jm
+
+
+def _variables(jm: JointModel, o: int, problem: Problem, stock_at: StockAt) -> None:
+    m = jm.model
+    cands = [int(p) for p in problem.candidates]
+    for pos in cands:
+        jm.z[(o, pos)] = m.NewBoolVar(f"open[{o},{pos}]")
+    for index, item in enumerate(problem.items):
+        lines = list(item.lines)
+        units = int(problem.demand[lines].sum())
+        if units == 0:
+            continue
+        if item.bundle is not None:
+            for pos in cands:
+                if _bundle_fits(problem, lines, pos, stock_at):
+                    var = m.NewBoolVar(f"bundle[{o},{index},{pos}]")
+                    jm.y[(o, index, pos)] = var
+                    jm.own_y[o][(index, pos)] = var
+                    jm.fill[o].append((var, units))
+            continue
+        line = lines[0]
+        for pos in cands:
+            upper = int(min(problem.demand[line], stock_at(problem.lines[line].sku, pos)))
+            if upper > 0 and problem.allowed[line, pos]:
+                var = m.NewIntVar(0, upper, f"take[{o},{line},{pos}]")
+                jm.x[(o, line, pos)] = var
+                jm.own_x[o][(line, pos)] = var
+                jm.upper[(o, line, pos)] = upper
+                jm.fill[o].append((var, 1))
+
+
+def _bundle_fits(problem: Problem, lines: list[int], pos: int, stock_at: StockAt) -> bool:
+    if not problem.allowed[lines, pos].all():
+        return False
+    need: dict[str, int] = {}
+    for line in lines:
+        sku = problem.lines[line].sku
+        need[sku] = need.get(sku, 0) + int(problem.demand[line])
+    return all(stock_at(sku, pos) >= q for sku, q in need.items())
+
+
+def _line_demand(jm: JointModel, o: int, problem: Problem) -> None:
+    # A line never ships more than ordered; a bundle ships from one source at most.
+    by_line: dict[int, list[cp_model.IntVar]] = {}
+    by_item: dict[int, list[cp_model.IntVar]] = {}
+    for (line, _), var in jm.own_x[o].items():
+        by_line.setdefault(line, []).append(var)
+    for (item, _), var in jm.own_y[o].items():
+        by_item.setdefault(item, []).append(var)
+    for line, vars_ in by_line.items():
+        if len(vars_) > 1:
+            jm.model.Add(cp_model.LinearExpr.Sum(vars_) <= int(problem.demand[line]))
+    for vars_ in by_item.values():
+        if len(vars_) > 1:
+            jm.model.AddAtMostOne(vars_)
+
+
+def _shipment_opening(jm: JointModel, o: int, problem: Problem) -> None:
+    # A source ships only if its shipment is open, and an open shipment carries something.
+    at: dict[int, list[cp_model.IntVar]] = {int(pos): [] for pos in problem.candidates}
+    for (line, pos), var in jm.own_x[o].items():
+        jm.model.Add(var <= jm.upper[(o, line, pos)] * jm.z[(o, pos)])
+        at[pos].append(var)
+    for (_, pos), var in jm.own_y[o].items():
+        jm.model.AddImplication(var, jm.z[(o, pos)])
+        at[pos].append(var)
+    for pos, vars_ in at.items():
+        if vars_:
+            jm.model.Add(cp_model.LinearExpr.Sum(vars_) >= jm.z[(o, pos)])
+        else:
+            jm.model.Add(jm.z[(o, pos)] == 0)
+
+
+def _shipment_limit(jm: JointModel, o: int, problem: Problem) -> None:
+    # At most max_shipments physical shipments per order.
+    limit = problem.sourcing_shipment_limit
+    opened = [jm.z[(o, int(pos))] for pos in problem.candidates]
+    if limit is not None and limit < len(opened):
+        jm.model.Add(cp_model.LinearExpr.Sum(opened) <= limit)
+
+
+def _line_terms(jm: JointModel, o: int, problem: Problem) -> None:
+    # Per-shipment rule amounts that apply to some lines only: one indicator per (term, source).
+    if not problem.line_terms:
+        return
+    used: dict[tuple[int, int], cp_model.IntVar] = {}
+    for (line, pos), var in jm.own_x[o].items():
+        mark = jm.model.NewBoolVar(f"uses[{o},{line},{pos}]")
+        jm.model.Add(var >= 1).OnlyEnforceIf(mark)
+        jm.model.Add(var == 0).OnlyEnforceIf(mark.Not())
+        used[(line, pos)] = mark
+    for (item, pos), var in jm.own_y[o].items():
+        for line in problem.items[item].lines:
+            used[(line, pos)] = var
+    for t, term in enumerate(problem.line_terms):
+        for pos in problem.candidates:
+            marks = [used[(line, int(pos))] for line in term.lines if (line, int(pos)) in used]
+            if not term.sources[pos] or not marks:
+                continue
+            ind = jm.model.NewBoolVar(f"term[{o},{t},{pos}]")
+            if term.amount >= 0:
+                for mark in marks:
+                    jm.model.AddImplication(mark, ind)
+            else:
+                jm.model.AddBoolOr(marks).OnlyEnforceIf(ind)
+            jm.extra_cost.append((ind, term.amount))
+
+
+def _first_shipment_credit(jm: JointModel, o: int, problem: Problem) -> None:
+    # The split penalty is charged per shipment but the first one is no split: credit it back.
+    opened = [jm.z[(o, int(pos))] for pos in problem.candidates]
+    if problem.split_penalty == 0 or not opened:
+        return
+    ships = jm.model.NewBoolVar(f"ships[{o}]")
+    jm.model.AddMaxEquality(ships, opened)
+    jm.extra_cost.append((ships, -problem.split_penalty))
+
+
+def _fairness(jm: JointModel, o: int, wave_order: WaveOrder) -> None:
+    # Every order fills at least what sequential sourcing gave it.
+    if wave_order.sequential_fill > 0:
+        jm.model.Add(jm.fill_expr(o) >= wave_order.sequential_fill)
+
+
+def _shared_stock(jm: JointModel, stock_at: StockAt) -> None:
+    # What all orders take of a SKU at a source fits the stock the group may use there.
+    terms: dict[tuple[str, int], list[tuple[cp_model.IntVar, int]]] = {}
+    most: dict[tuple[str, int], int] = {}
+    for (o, line, pos), var in jm.x.items():
+        key = (jm.orders[o].problem.lines[line].sku, pos)
+        terms.setdefault(key, []).append((var, 1))
+        most[key] = most.get(key, 0) + jm.upper[(o, line, pos)]
+    for (o, item, pos), var in jm.y.items():
+        problem = jm.orders[o].problem
+        for line in problem.items[item].lines:
+            qty = int(problem.demand[line])
+            if qty:
+                key = (problem.lines[line].sku, pos)
+                terms.setdefault(key, []).append((var, qty))
+                most[key] = most.get(key, 0) + qty
+    for key, pairs in terms.items():
+        cap = stock_at(*key)
+        if len(pairs) < 2 or most[key] <= cap:
+            continue  # the variables' own bounds already respect the stock
+        jm.model.Add(cp_model.LinearExpr.WeightedSum([v for v, _ in pairs], [c for _, c in pairs]) <= cap)
+
+
+def maximize_fill(jm: JointModel) -> None:
+    jm.model.Maximize(jm.fill_expr())
+
+
+def require_fill(jm: JointModel, units: int) -> None:
+    jm.model.Add(jm.fill_expr() >= units)
+
+
+def minimize_cost(jm: JointModel) -> float:
+    """Sets the cost objective with its tie-break; returns the scale from money to objective units.
+
+    The tie-break (fewer shipments) is scaled below one unit of scaled money
+    so that it never outweighs cost; remaining ties are broken by the solver,
+    deterministically with one worker and a fixed seed.
+    """
+    shipments = list(jm.z.items())
+    tie_span = len(shipments) + 1
+    scale = _cost_scale(jm, tie_span)
+    variables: list[cp_model.IntVar] = []
+    coefs: list[int] = []
+    for (o, pos), var in shipments:
+        problem = jm.orders[o].problem
+        money = problem.base[pos] + problem.base_adj[pos]
+        variables.append(var)
+        coefs.append(tie_span * round(money * scale) + 1)
+    for (o, line, pos), var in jm.x.items():
+        problem = jm.orders[o].problem
+        variables.append(var)
+        coefs.append(tie_span * round((problem.unit[pos] + problem.unit_adj[line, pos]) * scale))
+    for (o, item, pos), var in jm.y.items():
+        problem = jm.orders[o].problem
+        money = sum(
+            int(problem.demand[ln]) * (problem.unit[pos] + problem.unit_adj[ln, pos])
+            for ln in problem.items[item].lines
+        )
+        variables.append(var)
+        coefs.append(tie_span * round(money * scale))
+    for var, amount in jm.extra_cost:
+        variables.append(var)
+        coefs.append(tie_span * round(amount * scale))
+    jm.model.Minimize(cp_model.LinearExpr.WeightedSum(variables, coefs))
+    return scale * tie_span
+
+
+def rounding_slack(jm: JointModel, fill: int, scale: float) -> float:
+    """How far (in money) rounding the coefficients can move any plan's objective at this fill.
+
+    Every coefficient is off by at most half a scaled unit, and a plan has at
+    most one open shipment per (order, source), ``fill`` units and one
+    indicator per rule term or credit.
+    """
+    return 0.5 * (len(jm.z) * 2 + fill + len(jm.y) + len(jm.extra_cost)) / scale
+
+
+def _cost_scale(jm: JointModel, tie_span: int) -> float:
+    bound = 1.0
+    for wave_order in jm.orders:
+        problem = wave_order.problem
+        units = float(problem.demand.sum())
+        for pos in problem.candidates:
+            bound += abs(problem.base[pos]) + abs(problem.base_adj[pos])
+            bound += (abs(problem.unit[pos]) + float(abs(problem.unit_adj[:, pos]).max(initial=0))) * units
+        for term in problem.line_terms:
+            bound += abs(term.amount) * len(problem.candidates)
+        bound += abs(problem.split_penalty)
+    return min(COST_SCALE, MAX_OBJECTIVE / (tie_span * bound))
