@@ -247,6 +247,7 @@ order_lines = Table(
     Column("attributes", JSON, nullable=False),
     Column("position", Integer, nullable=False),
     Column("declined_sources", JSON, nullable=False),
+    Index("ix_order_lines_sku", "sku", "order_id"),  # the order search by SKU
 )
 
 shipment_requests = Table(

@@ -69,6 +69,7 @@ def upgrade() -> None:
         op.create_index(f"ix_orders_{name}", "orders", [name])
     op.create_index("ix_orders_status_reason", "orders", ["status", "reason"])
     op.create_index("ix_orders_created_at", "orders", ["created_at"])
+    op.create_index("ix_order_lines_sku", "order_lines", ["sku", "order_id"])
     for column in PREFIXED:  # prefix searches (LIKE 'abc%') on PostgreSQL use a B-tree only with pattern operators
         op.create_index(
             f"ix_orders_{column}_prefix", "orders", [column], postgresql_ops={column: "varchar_pattern_ops"}
@@ -125,6 +126,7 @@ def _fill_postcodes() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_order_lines_sku", table_name="order_lines")
     op.drop_index("ix_extension_runs_name", table_name="extension_runs")
     op.drop_table("extension_runs")
     op.drop_table("webhooks")
