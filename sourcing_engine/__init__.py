@@ -20,7 +20,6 @@ from sourcing_engine.model import (
 )
 from sourcing_engine.network_index import NetworkIndex
 from sourcing_engine.plan import Backorder, Plan, PlannedLine, Shipment, Unsourced
-from sourcing_engine.wave import source_wave
 from sourcing_engine.wave_plan import WavePlan
 
 __all__ = [
@@ -51,3 +50,12 @@ __all__ = [
     "source_stream",
     "source_wave",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The wave model imports OR-Tools, which costs most of a second: only a caller of source_wave pays for it.
+    if name == "source_wave":
+        from sourcing_engine.wave import source_wave
+
+        return source_wave
+    raise AttributeError(f"module 'sourcing_engine' has no attribute {name!r}")

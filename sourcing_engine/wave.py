@@ -22,6 +22,7 @@ from sourcing_engine.assemble import adjustment, physical_shipments, shortfall_n
 from sourcing_engine.directives import NO_DIRECTIVES, Directives
 from sourcing_engine.engine import check_order_against_network, consumed, source
 from sourcing_engine.errors import InputError
+from sourcing_engine.limits import MAX_WAVE_ORDERS
 from sourcing_engine.model import PICKUP, Network, Order
 from sourcing_engine.network_index import NetworkIndex, as_index
 from sourcing_engine.plan import PHYSICAL_KINDS, Plan, PlanStats
@@ -35,7 +36,6 @@ from sourcing_engine.wave_solve import solve_group
 
 DEFAULT_WAVE_TIME_LIMIT = 2.0
 DEFAULT_MAX_GROUP = 500
-MAX_WAVE_ORDERS = 10_000
 MAX_TIME_LIMIT = 3600.0
 MAX_WORKERS = 64
 

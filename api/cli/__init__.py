@@ -24,29 +24,49 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "demo",
         "Run the whole order flow on the sample network and print each order's timeline.",
     ),
-    "extensions": ("api.cli.extensions", "extensions", "Custom actions: list, show, run (recorded), log."),
-    "keys": ("api.cli.keys", "keys", "API keys for the HTTP API: create (shown once), list, revoke."),
+    "extensions": (
+        "api.cli.extensions",
+        "extensions",
+        "Custom actions (built-in and installed through the oms.extensions entry points), and their runs.",
+    ),
+    "keys": ("api.cli.keys", "keys", "API keys for the HTTP API (`oms serve`)."),
     "network": ("api.cli.network", "network", "The sourcing network: sources, products, channels, stock."),
-    "orders": ("api.cli.orders", "orders", "Orders: intake, status, cancellation, search, comments, holds."),
-    "outbox": ("api.cli.relay", "outbox", "Events waiting for delivery and dead letters: list, retry."),
-    "relay": ("api.cli.relay", "relay", "Deliver the outbox's events: customer e-mails and signed webhooks."),
+    "orders": (
+        "api.cli.orders",
+        "orders",
+        "Orders: intake, status, cancellation, exceptions, search, comments, holds.",
+    ),
+    "outbox": ("api.cli.relay", "outbox", "Events waiting for delivery, and dead letters."),
+    "relay": (
+        "api.cli.relay",
+        "relay",
+        "Deliver the outbox: e-mails over SMTP (OMS_SMTP_*) and webhooks; SIGTERM or Ctrl-C stops it cleanly.",
+    ),
     "requests": ("api.cli.requests", "requests", "Shipment requests: one per source and order."),
     "rules": ("api.cli.rules", "rules", "Check, format and explain sourcing rules (.rules files)."),
-    "serve": ("api.cli.serve", "serve", "Run the HTTP API under gunicorn."),
+    "serve": ("api.cli.serve", "serve", "Serve the HTTP API (docs/api.md) on the database named by OMS_DATABASE_URL."),
     "source": (
         "api.cli.source",
         "source",
         "Print the sourcing plan of an order (or one plan per line for --orders).",
     ),
-    "scheduler": ("api.cli.background", "scheduler", "Run Celery beat: each batch channel's wave at its interval."),
+    "scheduler": (
+        "api.cli.background",
+        "scheduler",
+        ("Run Celery beat: each batch channel's wave at its interval (restart it after changing wave settings)."),
+    ),
     "stock": ("api.cli.stock", "stock", "Inventory per source, and what each channel can sell."),
     "waves": (
         "api.cli.waves",
         "waves",
         "Sourcing waves: many orders sourced together, never worse for any of them than one by one.",
     ),
-    "worker": ("api.cli.background", "worker", "Run a worker: waves, restock re-allocation and re-sourcing."),
-    "webhooks": ("api.cli.relay", "webhooks", "Webhook subscriptions: add, list."),
+    "worker": (
+        "api.cli.background",
+        "worker",
+        ("Run a worker: waves, restock re-allocation and re-sourcing, from the queue OMS_TASK_QUEUE (default oms)."),
+    ),
+    "webhooks": ("api.cli.relay", "webhooks", "Webhook subscriptions."),
 }
 
 

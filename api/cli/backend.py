@@ -10,16 +10,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy.exc import DataError, DBAPIError
 
 from api.cli.inputs import fail
-from oms.adapters.migrate import is_current
 from oms.errors import Conflict, InvalidInput, NotFound, OmsError, Refused
 from oms.limits import MAX_ROW_ID
-from oms.service.app import Oms
+
+if TYPE_CHECKING:
+    from sqlalchemy.exc import DBAPIError
+
+    from oms.service.app import Oms
 
 REFUSED = 1
 REQUEST_ID = click.IntRange(1, MAX_ROW_ID)  # a shipment request id: what the database's id column can hold
@@ -31,6 +33,12 @@ channel_option = click.option(
 
 
 def open_oms(check_schema: bool = True) -> Oms:
+    # The database layer is imported by the commands that open one: `oms rules` and `oms source` never pay for it.
+    from sqlalchemy.exc import DBAPIError
+
+    from oms.adapters.migrate import is_current
+    from oms.service.app import Oms
+
     try:
         app = Oms.connect()
     except Exception as err:  # a malformed URL or a missing driver: say so in one line
@@ -50,6 +58,8 @@ def open_oms(check_schema: bool = True) -> Oms:
 @contextmanager
 def reported(where: str = "") -> Iterator[None]:
     """Turn the OMS's errors into one line on stderr and the contract's exit code."""
+    from sqlalchemy.exc import DataError, DBAPIError
+
     prefix = f"{where}: " if where else ""
     try:
         yield

@@ -28,7 +28,7 @@ from oms.service.views import order_view
 
 @click.group("orders")
 def orders() -> None:
-    """Orders: intake, status, cancellation, exceptions."""
+    """Orders: intake, status, cancellation, exceptions, search, comments, holds."""
 
 
 @orders.command("place")

@@ -9,9 +9,8 @@ import click
 from api.cli.inputs import fail, load_document, load_lines
 from sourcing_engine import STRATEGIES, NetworkIndex, Order, source_stream
 from sourcing_engine.engine import check_order_against_network
-from sourcing_engine.limits import MAX_TIME_LIMIT
+from sourcing_engine.limits import MAX_TIME_LIMIT, MAX_WAVE_ORDERS
 from sourcing_engine.schemas import load_network, load_order, plan_to_dict
-from sourcing_engine.wave import MAX_WAVE_ORDERS
 
 
 @click.command("source")
@@ -37,7 +36,13 @@ from sourcing_engine.wave import MAX_WAVE_ORDERS
     show_default=True,
     help="Orders per wave, in file order.",
 )
-@click.option("--wave-time-limit", type=click.FloatRange(min=0.01), default=None, help="Seconds per wave (default 2).")
+@click.option(
+    "--wave-time-limit",
+    type=click.FloatRange(min=0.01, max=MAX_TIME_LIMIT),
+    callback=lambda _ctx, _param, value: None if value is None else _finite_seconds(value),
+    default=None,
+    help="Seconds per wave (default 2).",
+)
 def source(
     network_path: str,
     order_path: str | None,

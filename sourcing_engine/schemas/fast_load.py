@@ -22,6 +22,9 @@ from typing import Any
 
 from marshmallow import Schema, fields, missing, validate
 
+from sourcing_engine.limits import MAX_ATTRIBUTES, attribute_problem, text_problem
+from sourcing_engine.schemas.fields import AttributeValues, BoundedList, PrintableText, StrictFloat, StrictInteger
+
 
 class NotPlain(Exception):
     """The object needs the schema's own loading (it may well be invalid)."""
@@ -80,22 +83,25 @@ def _field_check(field: fields.Field) -> Check | None:
 
 
 def _base_check(field: fields.Field) -> Check | None:
-    if type(field) is fields.String:
+    kind = type(field)
+    if kind is fields.String:
         return _validated(field, _string)
-    if type(field) is fields.Boolean:
+    if kind is fields.Boolean:
         return _validated(field, _boolean) if field.truthy == {True} and field.falsy == {False} else None
-    if type(field) is fields.Integer:
+    if kind in (fields.Integer, StrictInteger):  # a plain int is what both accept (never a bool or a string)
         return _validated(field, _integer) if field.strict else None
-    if type(field) is fields.Float:
+    if kind in (fields.Float, StrictFloat):
         return _validated(field, _float) if field.allow_nan is False else None
-    if type(field) is fields.List:
+    if kind in (fields.List, BoundedList):
         inner = _field_check(field.inner)
-        return None if inner is None else _validated(field, lambda value: _list(value, inner))
-    if type(field) is fields.Dict and field.value_field is None and type(field.key_field) is fields.String:
-        if field.key_field.validators or field.key_field.allow_none:
+        maximum = getattr(field, "maximum", None)
+        return None if inner is None else _validated(field, lambda value: _list(value, inner, maximum))
+    if kind is fields.Dict and field.value_field is None and type(field.key_field) is fields.String:
+        if field.key_field.allow_none:
             return None
-        return _validated(field, _string_keyed_dict)
-    if type(field) is fields.Nested and isinstance(field.nested, type) and not field.many:
+        key = _validated(field.key_field, _string)
+        return None if key is None else _validated(field, lambda value: _string_keyed_dict(value, key))
+    if kind is fields.Nested and isinstance(field.nested, type) and not field.many:
         nested = loader(field.nested)
         return None if nested is _always_slow else _validated(field, nested)
     return None
@@ -130,6 +136,11 @@ def _rule(rule: validate.Validator) -> Callable[[Any], bool] | None:
     if isinstance(rule, validate.OneOf):
         choices = set(rule.choices)
         return lambda v: v in choices
+    if isinstance(rule, PrintableText):
+        most = rule.max_length
+        return lambda v: (most is None or len(v) <= most) and text_problem(v) is None
+    if isinstance(rule, AttributeValues):
+        return lambda v: len(v) <= MAX_ATTRIBUTES and all(attribute_problem(item) is None for item in v.values())
     return None
 
 
@@ -163,13 +174,15 @@ def _float(value: Any) -> float:
     return number
 
 
-def _list(value: Any, inner: Check) -> list:
-    if type(value) is not list:
+def _list(value: Any, inner: Check, maximum: int | None = None) -> list:
+    if type(value) is not list or (maximum is not None and len(value) > maximum):
         raise NotPlain
     return [inner(v) for v in value]
 
 
-def _string_keyed_dict(value: Any) -> dict:
-    if type(value) is not dict or not all(type(k) is str for k in value):
+def _string_keyed_dict(value: Any, key: Check) -> dict:
+    if type(value) is not dict:
         raise NotPlain
+    for name in value:
+        key(name)
     return dict(value)

@@ -27,7 +27,7 @@ CAPABILITIES = ("ship", "pickup", "ship_to_store", "returns")
 def text(max_length: int | None = None, **kw: Any) -> fields.String:
     """A string (of at most ``max_length`` characters), without NUL, control characters or lone surrogates."""
     return fields.String(
-        validate=[_Text(max_length), *_as_list(kw.pop("validate", None))],
+        validate=[PrintableText(max_length), *_as_list(kw.pop("validate", None))],
         error_messages={**MESSAGES, "invalid": "must be a string"},
         **kw,
     )
@@ -49,7 +49,7 @@ def integer(
         checks.append(validate.Range(min=minimum, error=message))
     if maximum is not None:  # its own message: the bound, not the kind of number
         checks.append(validate.Range(max=maximum, error=f"must be at most {maximum:,}"))
-    return _StrictInteger(strict=True, validate=checks, error_messages={**MESSAGES, "invalid": message}, **kw)
+    return StrictInteger(strict=True, validate=checks, error_messages={**MESSAGES, "invalid": message}, **kw)
 
 
 def number(
@@ -57,7 +57,7 @@ def number(
 ) -> fields.Float:
     """A finite JSON number (never a string such as "50"), optionally within [minimum, maximum]."""
     rng = validate.Range(min=minimum, max=maximum, error=message) if (minimum, maximum) != (None, None) else None
-    return _StrictFloat(
+    return StrictFloat(
         validate=rng, allow_nan=False, error_messages={**MESSAGES, "invalid": message, "special": message}, **kw
     )
 
@@ -66,7 +66,7 @@ def attributes(**kw: Any) -> fields.Dict:
     """The merchant's own data: at most 100 names of 1 to 64 characters, each a text, number, bool or list."""
     return fields.Dict(
         keys=code(),
-        validate=_Attributes(),
+        validate=AttributeValues(),
         error_messages={**MESSAGES, "invalid": "must be an object"},
         load_default=dict,
         **kw,
@@ -81,7 +81,7 @@ def boolean(**kw: Any) -> fields.Boolean:
 
 def listing(inner: fields.Field, maximum: int | None = None, **kw: Any) -> fields.List:
     """A list, of at most ``maximum`` items when given (checked before any item is)."""
-    return _BoundedList(inner, maximum, error_messages={**MESSAGES, "invalid": "must be a list"}, **kw)
+    return BoundedList(inner, maximum, error_messages={**MESSAGES, "invalid": "must be a list"}, **kw)
 
 
 def nested(schema: type[Schema], **kw: Any) -> fields.Nested:
@@ -92,7 +92,9 @@ def choice(*choices: str, **kw: Any) -> fields.String:
     return text(validate=validate.OneOf(choices, error=f"must be one of {', '.join(choices)}"), **kw)
 
 
-class _Text(validate.Validator):
+class PrintableText(validate.Validator):
+    """At most ``max_length`` characters, none of them NUL, a control character or a lone surrogate."""
+
     def __init__(self, max_length: int | None) -> None:
         self.max_length = max_length
 
@@ -105,7 +107,7 @@ class _Text(validate.Validator):
         return value
 
 
-class _Attributes(validate.Validator):
+class AttributeValues(validate.Validator):
     def __call__(self, value: dict) -> dict:
         if len(value) > MAX_ATTRIBUTES:
             raise ValidationError(f"must hold at most {MAX_ATTRIBUTES} attributes")
@@ -115,7 +117,7 @@ class _Attributes(validate.Validator):
         return value
 
 
-class _StrictInteger(fields.Integer):
+class StrictInteger(fields.Integer):
     """An integer written as a JSON integer: not true/false, not a string."""
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
@@ -124,7 +126,7 @@ class _StrictInteger(fields.Integer):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-class _StrictFloat(fields.Float):
+class StrictFloat(fields.Float):
     """A finite number written as a JSON number: not true/false, not a string, not an integer beyond any float."""
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
@@ -137,7 +139,7 @@ class _StrictFloat(fields.Float):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-class _BoundedList(fields.List):
+class BoundedList(fields.List):
     """A list whose length is checked before its items, so a huge list costs one message, not millions."""
 
     def __init__(self, inner: fields.Field, maximum: int | None, **kw: Any) -> None:

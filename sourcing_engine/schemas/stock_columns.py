@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 from marshmallow import Schema, fields, validate
 
+from sourcing_engine.limits import text_problem
+from sourcing_engine.schemas.fields import PrintableText
 from sourcing_engine.stock_table import StockTable
 
 # Sums of three quantities stay exact in int64 inside this range.
@@ -67,6 +69,10 @@ def _column(field: fields.Field, values: list[Any]) -> Any:
 
 def _lengths_ok(field: fields.String, values: list[str]) -> bool:
     for rule in field.validators:
+        if isinstance(rule, PrintableText):
+            if not _printable(rule, values):
+                return False
+            continue
         if not isinstance(rule, validate.Length) or rule.equal is not None:
             return False
         lengths = list(map(len, values))
@@ -75,6 +81,12 @@ def _lengths_ok(field: fields.String, values: list[str]) -> bool:
         if rule.max is not None and max(lengths, default=rule.max) > rule.max:
             return False
     return True
+
+
+def _printable(rule: PrintableText, values: list[str]) -> bool:
+    if rule.max_length is not None and max(map(len, values), default=0) > rule.max_length:
+        return False
+    return text_problem("".join(values)) is None  # one search over the column: a bad character is bad anywhere
 
 
 def _integers(field: fields.Integer, values: list[int]) -> np.ndarray | None:

@@ -111,7 +111,7 @@ def test_a_backorder_waits_until_a_stock_message_brings_stock_then_is_sourced(ap
     message = {"mode": "DELTA", "source": "WH2", "items": [{"sku": "C", "quantity": 4}]}
     result = api.post(STOCK_MESSAGES, json=message)
     assert result.status_code == 200
-    assert result.json == {"changed": 1, "unchanged": 0, "orders_resourced": 1, "warnings": []}
+    assert result.json == {"changed": 1, "unchanged": 0, "orders_resourced": 1, "warnings": [], "replayed": False}
     [req] = requests_of(api, "BO1")
     assert (req["source"], req["items"][0]["quantity"]) == ("WH2", 2)
     sellable = api.get(f"{SELLABLE}?channel=web&sku=C").json["sellable"]

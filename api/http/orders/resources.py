@@ -107,7 +107,8 @@ def release(channel: str, order_id: str) -> Any:
     """Release an order held by the rules, and source it."""
     not_found_unless_seen(channel, f"order {order_id!r} in channel {channel!r}")
     placed = service.release_hold(current_oms(), order_id, channel, actor=caller().actor)
-    return json_response({k: v for k, v in placed.as_json().items() if k != "created"})
+    released = placed.as_json()
+    return json_response({k: released[k] for k in ("order_id", "channel", "status", "reason")})  # as the CLI says
 
 
 @blp.route("/resource", methods=["POST"])
