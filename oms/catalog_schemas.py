@@ -133,6 +133,7 @@ class ChannelSchema(Schema):
     backorder_exception_days = integer(0, lim.MAX_EXCEPTION_DAYS, load_default=7, allow_none=True)
     low_stock_threshold = integer(0, lim.MAX_STOCK_QUANTITY, load_default=None, allow_none=True)
     max_line_quantity = integer(1, lim.MAX_LINE_QUANTITY, load_default=lim.DEFAULT_LINE_QUANTITY)
+    remorse_minutes = integer(0, lim.MAX_REMORSE_MINUTES, load_default=0)
     wave = fields.Raw(load_default=None, allow_none=True)  # batch channels: oms.domain.waves.WaveSettings
     currency = fields.String(load_default="EUR", validate=_currency)
     post_sales = fields.Nested(PostSalesSchema, load_default=None, allow_none=True)

@@ -40,6 +40,8 @@ DEFAULT_LINE_QUANTITY = 10_000  # a channel's own limit per line unless it sets 
 MAX_LINES = 1_000  # lines in one order
 MAX_PRIORITY = 1_000_000  # |priority| of a source or a channel link
 MAX_EXCEPTION_DAYS = 3_650
+MAX_REMORSE_MINUTES = 43_200  # a channel's remorse period: at most 30 days
+MAX_COMMENT = 4_000  # an order comment's text
 MAX_ROW_ID = 2**31 - 1  # shipment request ids: Integer columns on PostgreSQL
 
 

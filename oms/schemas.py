@@ -16,6 +16,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 
 from oms import limits as lim
 from oms.catalog_schemas import ChannelSchema, ProductSchema, load_channels, load_products, load_stock_rows
+from oms.contacts import AddressSchema, CustomerSchema, take_contacts
 from oms.errors import FieldError, InvalidInput
 from oms.intake_money import engine_document, money_problems
 from sourcing_engine.model import Order
@@ -80,6 +81,9 @@ class IntakeOrderSchema(OrderSchema):
         load_default="normal",
     )
     original_order_id = _text(lim.MAX_CODE, load_default=None, allow_none=True)
+    # Checked by ``oms.contacts`` before this schema sees the order; declared here for the API's spec.
+    customer = fields.Nested(CustomerSchema, allow_none=True)
+    billing_address = fields.Nested(AddressSchema, allow_none=True)
 
     @validates_schema
     def check_type(self, data: dict, **_: Any) -> None:
@@ -89,6 +93,7 @@ class IntakeOrderSchema(OrderSchema):
     @post_load
     def make(self, data: dict, **_: Any) -> tuple[Order, dict[str, Any]]:  # type: ignore[override]
         extra = {"type": data.pop("type"), "original_order_id": data.pop("original_order_id")}
+        data.pop("customer", None), data.pop("billing_address", None)
         return Order(**{**data, "lines": tuple(data["lines"])}), extra
 
 
@@ -137,15 +142,16 @@ def load_intake_order(doc: Any) -> tuple[Order, dict[str, Any]]:
     """The order, or ``InvalidInput`` with every problem: the engine's checks and the OMS's bounds."""
     if not isinstance(doc, dict):
         raise InvalidInput([FieldError("", "must be a JSON object")])
-    engine_doc = engine_document(doc)
-    found = _merged(_order_bounds(engine_doc), money_problems(doc, None))
+    rest, contacts, contact_errors = take_contacts(doc)
+    engine_doc = engine_document(rest)
+    found = _merged(_merged(_order_bounds(engine_doc), money_problems(doc, None)), contact_errors)
     try:
-        loaded = _load(_INTAKE, engine_doc)
+        order, extra = _load(_INTAKE, engine_doc)
     except InvalidInput as err:
         raise InvalidInput(_merged(found, err.errors)) from None
     if found:
         raise InvalidInput(found)
-    return loaded
+    return order, {**extra, **contacts}
 
 
 def _order_bounds(doc: dict[str, Any]) -> list[FieldError]:
@@ -215,7 +221,9 @@ def _item_errors(doc: dict[str, Any]) -> list[FieldError]:
         if doc.get("mode") != "ADJUST" and isinstance(quantity, int) and quantity < 0:
             errors.append(FieldError(f"items[{i}].quantity", "must not be negative in a snapshot"))
         key = (source, item.get("sku"))
-        if isinstance(source, str) and isinstance(item.get("sku"), str) and key in seen:
+        if not (isinstance(source, str) and isinstance(item.get("sku"), str)):
+            continue  # a source or SKU of the wrong type: the item schema names it; only texts can repeat
+        if key in seen:
             errors.append(FieldError(f"items[{i}].sku", f"listed twice for source {source!r}"))
         seen.add(key)
     return errors

@@ -29,9 +29,24 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "demo",
         "Run the whole order flow on the sample network and print each order's timeline.",
     ),
+    "extensions": (
+        "api.cli.extensions",
+        "extensions",
+        "Custom actions (built-in and installed through the oms.extensions entry points), and their runs.",
+    ),
     "keys": ("api.cli.keys", "keys", "API keys for the HTTP API (`oms serve`)."),
     "network": ("api.cli.network", "network", "The sourcing network: sources, products, channels, stock."),
-    "orders": ("api.cli.orders", "orders", "Orders: intake, status, cancellation, exceptions."),
+    "orders": (
+        "api.cli.orders",
+        "orders",
+        "Orders: intake, status, cancellation, exceptions, search, comments, holds.",
+    ),
+    "outbox": ("api.cli.relay", "outbox", "Events waiting for delivery, and dead letters."),
+    "relay": (
+        "api.cli.relay",
+        "relay",
+        "Deliver the outbox: e-mails over SMTP (OMS_SMTP_*) and webhooks; SIGTERM or Ctrl-C stops it cleanly.",
+    ),
     "refunds": (
         "api.cli.post_sales",
         "refunds",
@@ -71,6 +86,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "worker",
         ("Run a worker: waves, restock re-allocation and re-sourcing, from the queue OMS_TASK_QUEUE (default oms)."),
     ),
+    "webhooks": ("api.cli.relay", "webhooks", "Webhook subscriptions."),
 }
 
 

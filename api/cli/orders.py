@@ -28,7 +28,7 @@ from oms.service.views import order_view
 
 @click.group("orders")
 def orders() -> None:
-    """Orders: intake, status, cancellation, exceptions."""
+    """Orders: intake, status, cancellation, exceptions, search, comments, holds."""
 
 
 @orders.command("place")
@@ -189,3 +189,13 @@ def _post_sales_commands() -> None:
 
 
 _post_sales_commands()
+
+
+def _customer_service_commands() -> None:
+    from api.cli.customer_service import COMMANDS
+
+    for command in COMMANDS:
+        orders.add_command(command)
+
+
+_customer_service_commands()

@@ -175,6 +175,7 @@ class CatalogRepository:
                 tuple(links.get(row.code, ())),
                 row.currency,
                 PostSalesSettings.from_json(row.post_sales),
+                remorse_minutes=row.remorse_minutes,
             )
         return out
 

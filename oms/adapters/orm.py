@@ -14,6 +14,7 @@ from sqlalchemy.orm import registry, relationship
 
 from oms.adapters import tables as t
 from oms.adapters.post_sales import map_post_sales
+from oms.contacts import search_keys
 from oms.domain.order import Order, OrderLine, ServiceLine
 from oms.domain.parts import LinePart
 from oms.domain.requests import Package, ShipmentRequest
@@ -68,6 +69,12 @@ def start_mappers() -> None:
     _enums(LinePart, "status", LineStatus)
     _enums(ShipmentRequest, "status", RequestStatus)
     _enums(ShipmentRequest, "method", Method)
+
+    @event.listens_for(Order, "before_insert")
+    @event.listens_for(Order, "before_update")
+    def _search_keys(_mapper: object, _connection: object, order: Order) -> None:
+        for column, value in search_keys(order.customer, order.address).items():
+            setattr(order, column, value)
 
     @event.listens_for(Order, "load")
     def _transient_state(order: Order, _context: object) -> None:

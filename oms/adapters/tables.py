@@ -129,6 +129,7 @@ channels = Table(
     Column("max_line_quantity", Integer, nullable=False, server_default="10000"),
     Column("currency", String(3), nullable=False, server_default="EUR"),
     Column("post_sales", JSON),  # settings of returns, refunds and appeasements; null: the defaults
+    Column("remorse_minutes", Integer, nullable=False, server_default="0"),
     code("ruleset_name"),
     Column("ruleset_version", Integer),
 )
@@ -208,6 +209,7 @@ stock_history = Table(
     Index("ix_stock_history_sku_source", "sku", "source"),
 )
 
+PREFIXED = ("number", "name_key", "last_name_key")
 orders = Table(
     "orders",
     metadata,
@@ -230,8 +232,27 @@ orders = Table(
     Column("sourcing_attempts", Integer, nullable=False),
     Column("bundle_attempts", JSON, nullable=False, server_default=text("'{}'")),  # bundle -> failed attempts
     Column("currency", String(3), nullable=False, server_default="EUR"),
+    # Customer service: who the order is for, and the folded keys support staff search by (oms.contacts).
+    Column("customer", JSON),
+    Column("billing_address", JSON),
+    Column("name_key", String(201)),
+    Column("last_name_key", String(100)),
+    Column("email_key", String(254)),
+    Column("phone_key", String(32)),
+    Column("postcode_key", String(16)),
+    Column("hold_reason", String(40)),  # the code of a manual or remorse hold (None: held by the rules, or not held)
+    Column("hold_until", UtcDateTime),  # a remorse hold ends then
     UniqueConstraint("channel", "number"),
     Index("ix_orders_number", "number"),
+    Index("ix_orders_name_key", "name_key"),
+    Index("ix_orders_last_name_key", "last_name_key"),
+    Index("ix_orders_email_key", "email_key"),
+    Index("ix_orders_phone_key", "phone_key"),
+    Index("ix_orders_postcode_key", "postcode_key"),
+    Index("ix_orders_status_reason", "status", "reason"),
+    # Prefix searches (LIKE 'abc%') on PostgreSQL use a B-tree only with pattern operators.
+    *[Index(f"ix_orders_{c}_prefix", c, postgresql_ops={c: "varchar_pattern_ops"}) for c in PREFIXED],
+    Index("ix_orders_created_at", "created_at"),
 )
 
 order_lines = Table(
@@ -252,6 +273,7 @@ order_lines = Table(
     Column("attributes", JSON, nullable=False),
     Column("position", Integer, nullable=False),
     Column("declined_sources", JSON, nullable=False),
+    Index("ix_order_lines_sku", "sku", "order_id"),  # the order search by SKU
 )
 
 service_lines = Table(
@@ -341,7 +363,67 @@ outbox = Table(
     Column("payload", JSON, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("published_at", UtcDateTime),
+    # The relay's bookkeeping (oms.relay): attempts so far, when to try again, whose lease, dead letters.
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", UtcDateTime),
+    Column("claimed_until", UtcDateTime),
+    Column("claimed_by", String(100)),
+    Column("dead_at", UtcDateTime),
+    Column("last_error", Text),
     Index("ix_outbox_unpublished", "published_at", "id"),
+    Index("ix_outbox_dead_at", "dead_at"),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("outbox_id", ForeignKey("outbox.id", ondelete="CASCADE"), nullable=False),
+    Column("target", String(300), nullable=False),  # "email:<message>:<address>" or "webhook:<id>"
+    Column("attempt", Integer, nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Column("detail", Text),
+    Column("elapsed_ms", Float, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_deliveries_outbox_id_target", "outbox_id", "target"),
+)
+
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    code("channel"),  # None: every channel
+    Column("url", String(2048), nullable=False),
+    Column("events", JSON, nullable=False),  # event types wanted; ["*"]: all
+    Column("secret", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+order_comments = Table(
+    "order_comments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("author", String(100), nullable=False),
+    Column("visibility", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+extension_runs = Table(
+    "extension_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, index=True),
+    Column("actor", String(100), nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("status", String(16), nullable=False),  # succeeded | failed
+    Column("result", JSON),
+    Column("error", Text),
+    Column("log", JSON, nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("elapsed_ms", Float, nullable=False),
 )
 
 api_keys = Table(

@@ -29,6 +29,7 @@ class Channel:
     links: tuple[tuple[str, int], ...] = ()  # (source code, priority)
     currency: str = "EUR"  # ISO 4217: orders that name none are in it
     post_sales: PostSalesSettings = field(default_factory=PostSalesSettings)
+    remorse_minutes: int = 0  # MOM's PENDING_REMORSE_TIME: a new order waits on hold this long
 
     def source_codes(self) -> frozenset[str]:
         return frozenset(code for code, _ in self.links)

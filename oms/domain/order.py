@@ -106,6 +106,8 @@ class Order:
         payload_hash: str = "",
         currency: str = DEFAULT_CURRENCY,
         service_lines: list[ServiceLine] | None = None,
+        customer: dict[str, Any] | None = None,
+        billing_address: dict[str, Any] | None = None,
     ) -> None:
         self.id: int | None = None
         self.currency = currency
@@ -121,9 +123,13 @@ class Order:
         self.placed_at = ctx.now
         self.attributes = attributes or {}
         self.payload_hash = payload_hash
+        self.customer = customer  # id, first_name, last_name, email, phone: who support staff talk to
+        self.billing_address = billing_address
         self.status = S.NEW
         self.reason: str | None = Reason.NEWFRONTEND
         self.hold: str | None = None
+        self.hold_reason: str | None = None  # a manual or remorse hold's code (oms.domain.holds)
+        self.hold_until: datetime | None = None
         self.hold_released = False
         self.sourcing_attempts = 0
         self.bundle_attempts: dict[str, int] = {}  # bundle -> sourcing attempts that could not ship it whole
@@ -304,7 +310,7 @@ class Order:
             return S.ERROR, self.reason
         open_parts = [p for p in parts if not p.is_final]
         if any(p.reason == Reason.ONHOLD and p.status == L.NEW for p in open_parts):
-            return S.ONHOLD, Reason.RULEHOLD
+            return S.ONHOLD, self.hold_reason or Reason.RULEHOLD
         in_logistics = any(not p.is_waiting for p in open_parts) or any(p.status in HANDED_OVER for p in parts)
         if in_logistics or self.status == S.LOGISTICS:
             if any(p.status in HANDED_OVER for p in parts):

@@ -234,5 +234,6 @@ def _channel_row(ch: dict[str, Any]) -> dict[str, Any]:
             "max_line_quantity",
             "currency",
             "post_sales",
+            "remorse_minutes",
         )
     }

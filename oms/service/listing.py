@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Select, exists, select
 
 from oms.adapters import tables as t
+from oms.service import search
 from oms.service.app import Oms, transact
 from oms.service.unit_of_work import UnitOfWork
 from oms.service.views import describe_request, iso
@@ -32,6 +33,17 @@ class OrderFilter:
     source: str | None = None  # orders with a shipment request at this source
     channels: frozenset[str] | None = None
     newest_first: bool = True
+    # Customer-service search (``oms.service.search``): id prefix, folded name, email, phone digits, postcode.
+    order_id: str | None = None
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    postcode: str | None = None
+    reason: str | None = None
+    type: str | None = None
+
+    def terms(self) -> dict[str, str | None]:
+        return {k: getattr(self, k) for k in ("order_id", "name", "email", "phone", "postcode", "reason", "type")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +55,7 @@ class Page:
 def list_orders(app: Oms, where: OrderFilter, limit: int = 50, after: int | None = None) -> Page:
     """Order summaries matching ``where``, newest (or oldest) first, ``limit`` at a time after ``after``."""
     limit = max(1, min(limit, MAX_PAGE))
+    search.check_terms(where.terms())
 
     def read(uow: UnitOfWork) -> Page:
         stmt = _order_query(where)
@@ -57,7 +70,7 @@ def list_orders(app: Oms, where: OrderFilter, limit: int = 50, after: int | None
 
 
 def _order_query(where: OrderFilter) -> Select:
-    stmt = select(t.orders)
+    stmt = search.narrow(select(t.orders), where.terms())
     if where.channel is not None:
         stmt = stmt.where(o.channel == where.channel)
     if where.channels is not None:
@@ -87,6 +100,7 @@ def _summary(row: Any) -> dict[str, Any]:
         "delivery_method": row.delivery_method,
         "created_at": iso(row.created_at),
         "placed_at": iso(row.placed_at),
+        **search.contact_summary(row),
     }
 
 

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from oms.domain import cancellation
+from oms.domain import cancellation, holds
 from oms.domain.allocation import flag_backorder_exceptions, record_preshipped
 from oms.domain.cancellation import CANCEL_REASONS
 from oms.domain.catalog import CatalogSnapshot
@@ -110,7 +110,9 @@ def record_order(app: Oms, uow: UnitOfWork, doc: dict[str, Any], loaded: tuple, 
     uow.orders.add(order)
     record_preshipped(order, {sku: p.manage_stock for sku, p in products.items()}, ctx)
     channel = snapshot.channels[order.channel]
-    if channel.sourcing_mode == "direct" or order.delivery_method == "pickup":  # MOM: ISPU is always direct
+    if channel.remorse_minutes and order.waiting_parts():
+        holds.start_remorse(order, channel.remorse_minutes, ctx)
+    elif channel.sourcing_mode == "direct" or order.delivery_method == "pickup":  # MOM: ISPU is always direct
         source_waiting(app, uow, order, ctx)
     order.refresh_status(ctx)
     return order
@@ -201,7 +203,7 @@ def _new_order(o: EngineOrder, extra: dict[str, Any], products: dict, digest: st
     address = None
     if o.delivery.address is not None:
         a = o.delivery.address
-        address = {"lat": a.lat, "lon": a.lon, "country": a.country, "postcode": a.postcode}
+        address = {"lat": a.lat, "lon": a.lon, "country": a.country, "postcode": a.postcode, **extra["shipping"]}
     return Order(
         o.channel,
         o.id,
@@ -217,6 +219,8 @@ def _new_order(o: EngineOrder, extra: dict[str, Any], products: dict, digest: st
         payload_hash=digest,
         currency=money.currency,
         service_lines=money.service_lines,
+        customer=extra["customer"],
+        billing_address=extra["billing_address"],
     )
 
 
@@ -252,8 +256,8 @@ def release_hold(app: Oms, number: str, channel: str | None = None, actor: str =
         if order.status != OrderStatus.ONHOLD:
             raise Refused(f"order {number} is {order.status}; only ONHOLD orders are released")
         ctx = uow.context(actor)
-        order.hold_released = True
-        order.hold = None  # the reason stays in the history, with the ONHOLD transition
+        # A released manual or remorse hold leaves the rules free to hold the order; a released rule hold does not.
+        order.hold_released = holds.lift(order) or order.hold_released  # the reason stays in the history
         source_waiting(app, uow, order, ctx, order.waiting_parts(include_hold=True))
         order.refresh_status(ctx)
         uow.commit()

@@ -19,6 +19,7 @@ from oms.domain.statuses import LINE_TRANSITIONS, LineStatus, Method, Reason, Re
 from oms.errors import FieldError, InvalidInput
 from oms.limits import MAX_CODE, check_text
 from oms.service.app import Oms, transact
+from oms.service.timeline import merged
 from oms.service.unit_of_work import UnitOfWork
 from oms.service.wave_views import wave_timeline, with_waves
 
@@ -46,6 +47,8 @@ def describe_order(order: Order, history: list[dict[str, Any]] | None = None) ->
         "reason": order.reason,
         "hold": order.hold,
         "delivery": _delivery(order),
+        "customer": order.customer,
+        "billing_address": order.billing_address,
         "created_at": iso(order.created_at),
         "placed_at": iso(order.placed_at),
         "sourcing_attempts": order.sourcing_attempts,
@@ -127,7 +130,7 @@ def timeline(uow: UnitOfWork, order: Order) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
-    return with_waves(history, wave_timeline(uow, order.id))
+    return merged(with_waves(history, wave_timeline(uow, order.id)), uow, order)
 
 
 def requests_view(app: Oms, source: str | None = None, status: str | None = None, limit: int = 200) -> list[dict]:

@@ -15,6 +15,7 @@ from celery.utils.log import get_task_logger
 
 from oms.adapters.database import database_url
 from oms.service.app import Oms
+from oms.service.holds import release_due
 from oms.service.orders import resource_waiting
 from oms.service.waves import reallocate_after_restock, run_wave
 from oms.tasks.celery_app import celery_app
@@ -65,3 +66,12 @@ def resource_waiting_task(self: Any, skus: list[str] | None = None) -> int:
     sourced = resource_waiting(oms_app(), set(skus) if skus else None, actor=f"task {task_id}")
     log.info("task %s: re-sourcing sourced %d order(s)", task_id, sourced)
     return sourced
+
+
+@celery_app.task(name="oms.orders.release_due", bind=True)
+def release_due_task(self: Any) -> list[str]:
+    """Release and source the orders whose remorse period is over (the beat runs it every minute)."""
+    task_id = self.request.id or "local"
+    released = release_due(oms_app(), actor=f"task {task_id}")
+    log.info("task %s: %d order(s) released at the end of their remorse period", task_id, len(released))
+    return released

@@ -56,6 +56,16 @@ def test_a_message_over_the_item_limit_is_refused_whole(app):
     assert on_hand(app) == {("WH1", "A"): 5}
 
 
+@pytest.mark.parametrize("source", [["WH1"], {"code": "WH1"}, 7, True])
+def test_an_item_whose_source_is_not_a_text_is_refused_by_name_not_crashed_on(app, source):
+    load_network(app, network({("WH1", "A"): 5}))
+    items = [{"sku": "A", "source": source, "quantity": 1}, {"sku": "A", "source": source, "quantity": 2}]
+    with pytest.raises(InvalidInput) as refused:
+        update_stock(app, {"mode": "DELTA", "items": items})
+    assert {e.path for e in refused.value.errors} >= {"items[0].source", "items[1].source"}
+    assert on_hand(app) == {("WH1", "A"): 5}
+
+
 def test_bad_items_are_all_reported_and_nothing_is_applied(app):
     load_network(app, network({("WH1", "A"): 5}))
     with pytest.raises(InvalidInput) as caught:

@@ -11,6 +11,7 @@ from api.http.bodies import json_body, json_response
 from api.http.extensions import Blueprint, current_oms
 from api.http.idempotency import idempotent
 from api.http.observability import ORDERS_PLACED
+from api.http.orders.export import csv_page, wants_csv
 from api.http.orders.schemas import (
     CancelledSchema,
     CancelSchema,
@@ -38,8 +39,9 @@ class Orders(MethodView):
     @requires("integration", "support")
     @blp.arguments(OrderListArgs, location="query", as_kwargs=True)
     @blp.response(200, OrderPageSchema)
+    @blp.alt_response(200, description="With `Accept: text/csv`: the page as CSV, the order grid's columns")
     def get(self, cursor: str | None = None, limit: int | None = None, **filters: Any) -> Any:
-        """List orders, filtered, newest first (cursor pagination)."""
+        """Search orders (id prefix, customer name, email, phone, postcode, ...), newest first; CSV on request."""
         who = caller()
         if filters.get("channel") is not None and not who.sees(filters["channel"]):
             return page([], None, page_limit({"limit": limit}))
@@ -47,6 +49,8 @@ class Orders(MethodView):
         position = decode_cursor(cursor, {"after": int})
         size = page_limit({"limit": limit})
         found = list_orders(current_oms(), where, size, position["after"] if position else None)
+        if wants_csv():
+            return csv_page(found.items, {"after": found.next_after} if found.next_after is not None else None, size)
         return page(found.items, {"after": found.next_after} if found.next_after is not None else None, size)
 
     @requires("integration")

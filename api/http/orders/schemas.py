@@ -39,6 +39,20 @@ class OrderListArgs(PageArgs):
     created_to = fields.AwareDateTime(validate=WHEN, metadata={"description": "created before (ISO 8601, zoned)"})
     sku = fields.String(validate=CODE, metadata={"description": "orders with a line of this SKU"})
     source = fields.String(validate=CODE, metadata={"description": "orders with a shipment request at this source"})
+    order_id = fields.String(validate=CODE, metadata={"description": "orders whose id starts with this"})
+    name = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "customer name or last name, its start; case and accents ignored"},
+    )
+    email = fields.String(validate=validate.Length(min=1, max=254), metadata={"description": "customer e-mail"})
+    phone = fields.String(
+        validate=validate.Length(min=1, max=32), metadata={"description": "customer phone: only digits compared"}
+    )
+    postcode = fields.String(
+        validate=validate.Length(min=1, max=16), metadata={"description": "shipping postcode, spaces ignored"}
+    )
+    reason = fields.String(validate=REASON)
+    type = fields.String(validate=validate.OneOf(["normal", "exchange", "reshipment"]))
     sort = fields.String(
         load_default="newest",
         validate=validate.OneOf(["newest", "oldest"]),
@@ -55,6 +69,10 @@ class OrderSummarySchema(Schema):
     delivery_method = _text()
     created_at = _text(metadata={"format": "date-time"})
     placed_at = _text(metadata={"format": "date-time"})
+    customer_name = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    postcode = fields.String(allow_none=True)
 
 
 class OrderPageSchema(PageSchema):
@@ -155,6 +173,8 @@ class OrderViewSchema(Schema):
     reason = _maybe()
     hold = _maybe()
     delivery = fields.Dict(required=True)
+    customer = fields.Dict(required=True, allow_none=True, metadata={"description": "id, names, email, phone"})
+    billing_address = fields.Dict(required=True, allow_none=True)
     created_at = _text(metadata={"format": "date-time"})
     placed_at = _text(metadata={"format": "date-time"})
     sourcing_attempts = fields.Integer(required=True)
