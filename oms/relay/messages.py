@@ -16,7 +16,22 @@ from typing import Any
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, TemplateNotFound
 from jinja2.sandbox import SandboxedEnvironment
 
-MESSAGES = ("order_confirmation", "shipment_confirmation", "ready_for_pickup", "order_cancelled")
+MESSAGES = (
+    "order_confirmation",
+    "shipment_confirmation",
+    "ready_for_pickup",
+    "order_cancelled",
+    "return_authorized",
+    "return_received",
+    "refund_released",
+)
+# Post-sales events that the customer hears of; the payload is the return or refund record.
+POST_SALES_MESSAGES = {
+    "return.authorized": "return_authorized",
+    "return.received": "return_received",
+    "refund.released": "refund_released",
+    "appeasement.released": "refund_released",
+}
 LOCALES = ("en", "de")
 SUBJECTS = {
     "en": {
@@ -24,12 +39,18 @@ SUBJECTS = {
         "shipment_confirmation": "Your order {order_id} is on its way",
         "ready_for_pickup": "Your order {order_id} is ready for pickup",
         "order_cancelled": "Your order {order_id}: cancellation",
+        "return_authorized": "Your return for order {order_id}",
+        "return_received": "We received your return for order {order_id}",
+        "refund_released": "A refund on your order {order_id}",
     },
     "de": {
         "order_confirmation": "Ihre Bestellung {order_id}",
         "shipment_confirmation": "Ihre Bestellung {order_id} ist unterwegs",
         "ready_for_pickup": "Ihre Bestellung {order_id} liegt zur Abholung bereit",
         "order_cancelled": "Ihre Bestellung {order_id}: Stornierung",
+        "return_authorized": "Ihre Rücksendung zur Bestellung {order_id}",
+        "return_received": "Ihre Rücksendung zur Bestellung {order_id} ist eingegangen",
+        "refund_released": "Eine Erstattung zu Ihrer Bestellung {order_id}",
     },
 }
 
@@ -49,6 +70,8 @@ def message_for(topic: str, payload: dict[str, Any], order: dict[str, Any] | Non
         return None
     if topic == "order.created":
         return "order_confirmation"
+    if topic in POST_SALES_MESSAGES:
+        return POST_SALES_MESSAGES[topic]
     to, entity = payload.get("to"), topic.split(".")[0]
     if entity == "request" and to == "SHIPPED":
         return "shipment_confirmation"

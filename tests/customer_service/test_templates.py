@@ -33,7 +33,53 @@ EVENTS = {
     "shipment_confirmation": ("request.status_changed", {"request_id": "7", "to": "SHIPPED"}),
     "ready_for_pickup": ("request.status_changed", {"request_id": "7", "to": "READY"}),
     "order_cancelled": ("line.status_changed", {"line": "2", "quantity": 1, "to": "CANCELLED"}),
+    "return_authorized": (
+        "return.authorized",
+        {
+            "id": 3,
+            "order_id": "O1",
+            "channel": "web",
+            "status": "approved",
+            "source": "WH1",
+            "lines": [{"line_id": "1", "quantity": 1}],
+        },
+    ),
+    "return_received": (
+        "return.received",
+        {
+            "id": 3,
+            "order_id": "O1",
+            "channel": "web",
+            "status": "received",
+            "source": "WH1",
+            "lines": [{"line_id": "1", "quantity": 1, "good": 1, "damaged": 0}],
+        },
+    ),
+    "refund_released": (
+        "refund.released",
+        {"id": 4, "kind": "refund", "order_id": "O1", "channel": "web", "amount": "19.99", "currency": "EUR"},
+    ),
 }
+
+
+@pytest.mark.parametrize(
+    ("topic", "payload", "says"),
+    [
+        ("return.authorized", EVENTS["return_authorized"][1], "1 x line 1"),
+        ("return.received", EVENTS["return_received"][1], "1 in good condition"),
+        ("refund.released", EVENTS["refund_released"][1], "refunded 19.99 EUR"),
+        ("appeasement.released", {**EVENTS["refund_released"][1], "kind": "appeasement"}, "gesture of goodwill"),
+    ],
+)
+def test_the_customer_hears_of_returns_and_refunds_with_their_lines_and_amounts(topic, payload, says) -> None:
+    name = message_for(topic, payload, ORDER)
+    message = Renderer().render(name, ORDER, {"entity": topic.split(".")[0], **payload})
+    assert says in message.text and says.split(" ")[0] in message.html
+
+
+def test_refunds_requested_or_cancelled_send_nothing_to_the_customer() -> None:
+    for topic in ("refund.requested", "refund.cancelled", "appeasement.requested", "return.cancelled"):
+        assert message_for(topic, {"order_id": "O1", "channel": "web"}, ORDER) is None
 
 
 @pytest.mark.parametrize("locale", LOCALES)
