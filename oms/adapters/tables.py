@@ -372,6 +372,7 @@ outbox = Table(
     Column("last_error", Text),
     Index("ix_outbox_unpublished", "published_at", "id"),
     Index("ix_outbox_dead_at", "dead_at"),
+    Index("ix_outbox_key", "key"),  # an order's timeline: the messages sent about it
 )
 
 deliveries = Table(

@@ -1,8 +1,10 @@
-"""The order timeline: status history (orders, lines, shipment requests, holds and releases) merged with comments.
+"""The order timeline: status history (orders, lines, shipment requests, holds and releases), comments, messages.
 
 Entries share one shape (``at``, ``entity``, ``id``, ``from``, ``to``,
 ``reason``, ``actor``, ``note``), newest last; a comment is an entry of
-entity ``comment`` whose ``to`` is its visibility and ``note`` its text.
+entity ``comment`` whose ``to`` is its visibility and ``note`` its text; a
+message sent to the customer is an entry of entity ``message`` whose ``to``
+is the message (``shipment_confirmation``...) and ``note`` the address.
 """
 
 from __future__ import annotations
@@ -36,4 +38,34 @@ def merged(history: list[dict[str, Any]], uow: UnitOfWork, order: Order) -> list
         for r in rows
     ]
     # Stable: entries of the same instant keep their recorded order, the history's first.
-    return sorted(history + comments, key=lambda e: e["at"])
+    return sorted(history + comments + messages_sent(uow, order), key=lambda e: e["at"])
+
+
+def messages_sent(uow: UnitOfWork, order: Order) -> list[dict[str, Any]]:
+    """The e-mails the relay delivered about the order (its delivery log, successful attempts)."""
+    x, d = t.outbox.c, t.deliveries.c
+    stmt = (
+        select(d.id, d.target, d.at, x.payload)
+        .join(t.outbox, x.id == d.outbox_id)
+        .where(x.key == order.number, d.ok.is_(True), d.target.like("email:%"))
+        .order_by(d.id)
+    )
+    entries = []
+    for r in uow.session.execute(stmt):
+        if isinstance(r.payload, dict) and r.payload.get("channel", order.channel) != order.channel:
+            continue  # another channel's order of the same number
+        _, name, address = r.target.split(":", 2)
+        entries.append(
+            {
+                "at": r.at.isoformat(),
+                "entity": "message",
+                "id": str(r.id),
+                "quantity": None,
+                "from": None,
+                "to": name,
+                "reason": None,
+                "actor": "relay",
+                "note": address,
+            }
+        )
+    return entries

@@ -60,7 +60,13 @@ def test_placed_shipped_and_cancelled_orders_reach_the_customer_and_a_signed_web
     worker.close()
     assert counts.dead == counts.retrying == 0 and outbox_ids(app, published=False) == []
     subjects = sorted(m["Subject"] for m in smtp.messages)
-    assert subjects == ["Your order O1", "Your order O1 is on its way", "Your order O2", "Your order O2: cancellation"]
+    assert subjects == [
+        "A refund on your order O2",  # what was paid for the cancelled units goes back
+        "Your order O1",
+        "Your order O1 is on its way",
+        "Your order O2",
+        "Your order O2: cancellation",
+    ]
     shipped = next(m for m in smtp.messages if "on its way" in m["Subject"])
     assert "JJD0001" in shipped.get_body(("plain",)).get_content()
     assert "<strong>JJD0001</strong>" in shipped.get_body(("html",)).get_content()
@@ -73,6 +79,12 @@ def test_placed_shipped_and_cancelled_orders_reach_the_customer_and_a_signed_web
     last = {b["data"]["order_id"]: b["magento_state"] for b in bodies if b["type"] == "order.status_changed"}
     assert last == {"O1": "complete", "O2": "canceled"}
     assert worker.run_once().delivered == 0  # nothing twice
+    sent = [(e["to"], e["note"]) for e in order_view(app, "O2", "web")["timeline"] if e["entity"] == "message"]
+    assert sorted(sent) == [
+        ("order_cancelled", "zoe@example.com"),
+        ("order_confirmation", "zoe@example.com"),
+        ("refund_released", "zoe@example.com"),
+    ]
 
 
 def test_a_receiver_down_for_a_while_gets_everything_once_it_is_back(app: Oms, receivers, clock) -> None:
