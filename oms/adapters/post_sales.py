@@ -83,7 +83,9 @@ class PostSalesRepository:
         return int(order_id)
 
     def take_events(self) -> list[Any]:
-        events = [e for obj in self.seen for e in obj.events]
-        for obj in self.seen:
+        # A record read twice in one transaction is one object seen twice: its events are written once.
+        records = list({id(obj): obj for obj in self.seen}.values())
+        events = [e for obj in records for e in obj.events]
+        for obj in records:
             obj.events = []
         return events

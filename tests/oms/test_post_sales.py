@@ -177,3 +177,18 @@ def test_cancelled_units_of_a_paid_order_are_refunded_and_a_fully_cancelled_orde
     cancel_order(app, "O3", None, "web")
     money = money_of(app, "O3")
     assert money["refunded"] == money["paid"] == "36.64" and money["refundable"] == "0.00"
+
+
+def test_the_timeline_tells_each_return_and_refund_step_with_who_and_how_much(app):
+    setup_shipped(app, "O1", [LINES[0]])
+    authorized = rt.authorize_return(app, "O1", "web", rt.ReturnRequest({"1": 1}, "CHANGED_MIND"), "cs")
+    rt.receive_return(app, authorized["id"], {}, "wh")
+    steps = [(e["entity"], e["to"], e["actor"], e["note"]) for e in order_view(app, "O1")["timeline"]]
+    post_sales = [s for s in steps if s[0] in ("return", "refund")]
+    assert post_sales == [  # each step once: a return read twice in a transaction still writes one event
+        ("return", "authorized", "cs", None),
+        ("return", "approved", "cs", None),
+        ("return", "received", "wh", None),
+        ("refund", "requested", "wh", "10.30 EUR"),
+        ("refund", "released", "wh", "10.30 EUR"),
+    ]
