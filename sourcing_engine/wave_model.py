@@ -24,6 +24,7 @@ MAX_OBJECTIVE = 2**50
 # optimal.  The plan is chosen by the exact float cost, and the rounding is
 # subtracted from the proven bound (``rounding_slack``), so the gap stays honest.
 COST_SCALE = 1e3
+FULL_ITEM_EQUALITIES = True
 
 # (sku, network position) -> units the group may take there
 StockAt = Callable[[str, int], int]
@@ -221,9 +222,33 @@ def _first_shipment_credit(jm: JointModel, o: int, problem: Problem) -> None:
 
 
 def _fairness(jm: JointModel, o: int, wave_order: WaveOrder) -> None:
-    # Every order fills at least what sequential sourcing gave it.
-    if wave_order.sequential_fill > 0:
-        jm.model.Add(jm.fill_expr(o) >= wave_order.sequential_fill)
+    # Every order fills at least what sequential sourcing gave it.  An order the sequential plan
+    # filled completely must fill every item completely again: one equality per item, which the
+    # LP relaxation uses far better than the order's one total (as ``require_items`` for one order).
+    problem = wave_order.problem
+    if wave_order.sequential_fill <= 0:
+        return
+    if FULL_ITEM_EQUALITIES and wave_order.sequential_fill >= int(problem.demand.sum()) + sum(problem.fixed.values()):
+        _every_item_filled(jm, o, problem)
+        return
+    jm.model.Add(jm.fill_expr(o) >= wave_order.sequential_fill)
+
+
+def _every_item_filled(jm: JointModel, o: int, problem: Problem) -> None:
+    singles: dict[int, list[cp_model.IntVar]] = {}
+    for (line, _), var in jm.own_x[o].items():
+        singles.setdefault(line, []).append(var)
+    bundles: dict[int, list[cp_model.IntVar]] = {}
+    for (item, _), var in jm.own_y[o].items():
+        bundles.setdefault(item, []).append(var)
+    for index, item in enumerate(problem.items):
+        if int(problem.demand[list(item.lines)].sum()) == 0:
+            continue
+        if item.bundle is not None:
+            jm.model.Add(cp_model.LinearExpr.Sum(bundles.get(index, [])) == 1)
+        else:
+            line = item.lines[0]
+            jm.model.Add(cp_model.LinearExpr.Sum(singles.get(line, [])) == int(problem.demand[line]))
 
 
 def _shared_stock(jm: JointModel, stock_at: StockAt) -> None:
