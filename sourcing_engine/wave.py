@@ -35,7 +35,7 @@ from sourcing_engine.wave_plan import GroupReport, WavePlan, WaveStats
 from sourcing_engine.wave_solve import solve_group
 
 DEFAULT_WAVE_TIME_LIMIT = 2.0
-DEFAULT_MAX_GROUP = 500
+DEFAULT_MAX_GROUP = 150
 MAX_TIME_LIMIT = 3600.0
 MAX_WORKERS = 64
 
@@ -210,6 +210,8 @@ def _solve_chunk(
         bound=outcome.bound,
         variables=outcome.variables,
         solve_ms=outcome.solve_ms,
+        searched=outcome.searched,
+        search_saving=outcome.search_saving,
     )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from sourcing_engine.cpsat_model import LeanModel
 from sourcing_engine.problem import Allocation, Problem
 
 # Keep |objective| well inside a double's exact integers: CP-SAT's LP works in doubles.
@@ -76,20 +77,20 @@ class JointModel:
         return out
 
     def hint(self, allocations: list[Allocation]) -> None:
-        self.model.ClearHints()
+        self.model.clear_hints()
         for (o, line, pos), var in self.x.items():
             fixed = self.orders[o].problem.fixed.get((line, pos), 0)
-            self.model.AddHint(var, allocations[o].get((line, pos), 0) - fixed)
+            self.model.add_hint(var, allocations[o].get((line, pos), 0) - fixed)
         for (o, item, pos), var in self.y.items():
             first = self.orders[o].problem.items[item].lines[0]
-            self.model.AddHint(var, allocations[o].get((first, pos), 0) > 0)
+            self.model.add_hint(var, allocations[o].get((first, pos), 0) > 0)
         used = {(o, pos) for o, alloc in enumerate(allocations) for (_, pos), q in alloc.items() if q > 0}
         for key, var in self.z.items():
-            self.model.AddHint(var, key in used)
+            self.model.add_hint(var, key in used)
 
 
 def build_joint_model(orders: list[WaveOrder], stock_at: StockAt) -> JointModel:
-    jm = JointModel(model=cp_model.CpModel(), orders=orders)
+    jm = JointModel(model=LeanModel(), orders=orders)
     for o, wave_order in enumerate(orders):
         jm.fill.append([])
         jm.own_x.append({})
@@ -109,7 +110,7 @@ def _variables(jm: JointModel, o: int, problem: Problem, stock_at: StockAt) -> N
     m = jm.model
     cands = [int(p) for p in problem.candidates]
     for pos in cands:
-        jm.z[(o, pos)] = m.NewBoolVar(f"open[{o},{pos}]")
+        jm.z[(o, pos)] = m.new_bool_var(f"open[{o},{pos}]")
     for index, item in enumerate(problem.items):
         lines = list(item.lines)
         units = int(problem.demand[lines].sum())
@@ -118,7 +119,7 @@ def _variables(jm: JointModel, o: int, problem: Problem, stock_at: StockAt) -> N
         if item.bundle is not None:
             for pos in cands:
                 if _bundle_fits(problem, lines, pos, stock_at):
-                    var = m.NewBoolVar(f"bundle[{o},{index},{pos}]")
+                    var = m.new_bool_var(f"bundle[{o},{index},{pos}]")
                     jm.y[(o, index, pos)] = var
                     jm.own_y[o][(index, pos)] = var
                     jm.fill[o].append((var, units))
@@ -127,7 +128,7 @@ def _variables(jm: JointModel, o: int, problem: Problem, stock_at: StockAt) -> N
         for pos in cands:
             upper = int(min(problem.demand[line], stock_at(problem.lines[line].sku, pos)))
             if upper > 0 and problem.allowed[line, pos]:
-                var = m.NewIntVar(0, upper, f"take[{o},{line},{pos}]")
+                var = m.new_int_var(0, upper, f"take[{o},{line},{pos}]")
                 jm.x[(o, line, pos)] = var
                 jm.own_x[o][(line, pos)] = var
                 jm.upper[(o, line, pos)] = upper
@@ -154,26 +155,26 @@ def _line_demand(jm: JointModel, o: int, problem: Problem) -> None:
         by_item.setdefault(item, []).append(var)
     for line, vars_ in by_line.items():
         if len(vars_) > 1:
-            jm.model.Add(cp_model.LinearExpr.Sum(vars_) <= int(problem.demand[line]))
+            jm.model.add(cp_model.LinearExpr.Sum(vars_) <= int(problem.demand[line]))
     for vars_ in by_item.values():
         if len(vars_) > 1:
-            jm.model.AddAtMostOne(vars_)
+            jm.model.add_at_most_one(vars_)
 
 
 def _shipment_opening(jm: JointModel, o: int, problem: Problem) -> None:
     # A source ships only if its shipment is open, and an open shipment carries something.
     at: dict[int, list[cp_model.IntVar]] = {int(pos): [] for pos in problem.candidates}
     for (line, pos), var in jm.own_x[o].items():
-        jm.model.Add(var <= jm.upper[(o, line, pos)] * jm.z[(o, pos)])
+        jm.model.add(var <= jm.upper[(o, line, pos)] * jm.z[(o, pos)])
         at[pos].append(var)
     for (_, pos), var in jm.own_y[o].items():
-        jm.model.AddImplication(var, jm.z[(o, pos)])
+        jm.model.add_implication(var, jm.z[(o, pos)])
         at[pos].append(var)
     for pos, vars_ in at.items():
         if vars_:
-            jm.model.Add(cp_model.LinearExpr.Sum(vars_) >= jm.z[(o, pos)])
+            jm.model.add(cp_model.LinearExpr.Sum(vars_) >= jm.z[(o, pos)])
         else:
-            jm.model.Add(jm.z[(o, pos)] == 0)
+            jm.model.add(jm.z[(o, pos)] == 0)
 
 
 def _shipment_limit(jm: JointModel, o: int, problem: Problem) -> None:
@@ -181,7 +182,7 @@ def _shipment_limit(jm: JointModel, o: int, problem: Problem) -> None:
     limit = problem.sourcing_shipment_limit
     opened = [jm.z[(o, int(pos))] for pos in problem.candidates]
     if limit is not None and limit < len(opened):
-        jm.model.Add(cp_model.LinearExpr.Sum(opened) <= limit)
+        jm.model.add(cp_model.LinearExpr.Sum(opened) <= limit)
 
 
 def _line_terms(jm: JointModel, o: int, problem: Problem) -> None:
@@ -190,9 +191,9 @@ def _line_terms(jm: JointModel, o: int, problem: Problem) -> None:
         return
     used: dict[tuple[int, int], cp_model.IntVar] = {}
     for (line, pos), var in jm.own_x[o].items():
-        mark = jm.model.NewBoolVar(f"uses[{o},{line},{pos}]")
-        jm.model.Add(var >= 1).OnlyEnforceIf(mark)
-        jm.model.Add(var == 0).OnlyEnforceIf(mark.Not())
+        mark = jm.model.new_bool_var(f"uses[{o},{line},{pos}]")
+        jm.model.add(var >= 1).OnlyEnforceIf(mark)
+        jm.model.add(var == 0).OnlyEnforceIf(mark.Not())
         used[(line, pos)] = mark
     for (item, pos), var in jm.own_y[o].items():
         for line in problem.items[item].lines:
@@ -202,12 +203,12 @@ def _line_terms(jm: JointModel, o: int, problem: Problem) -> None:
             marks = [used[(line, int(pos))] for line in term.lines if (line, int(pos)) in used]
             if not term.sources[pos] or not marks:
                 continue
-            ind = jm.model.NewBoolVar(f"term[{o},{t},{pos}]")
+            ind = jm.model.new_bool_var(f"term[{o},{t},{pos}]")
             if term.amount >= 0:
                 for mark in marks:
-                    jm.model.AddImplication(mark, ind)
+                    jm.model.add_implication(mark, ind)
             else:
-                jm.model.AddBoolOr(marks).OnlyEnforceIf(ind)
+                jm.model.add_bool_or(marks).OnlyEnforceIf(ind)
             jm.extra_cost.append((ind, term.amount))
 
 
@@ -216,8 +217,8 @@ def _first_shipment_credit(jm: JointModel, o: int, problem: Problem) -> None:
     opened = [jm.z[(o, int(pos))] for pos in problem.candidates]
     if problem.split_penalty == 0 or not opened:
         return
-    ships = jm.model.NewBoolVar(f"ships[{o}]")
-    jm.model.AddMaxEquality(ships, opened)
+    ships = jm.model.new_bool_var(f"ships[{o}]")
+    jm.model.add_max_equality(ships, opened)
     jm.extra_cost.append((ships, -problem.split_penalty))
 
 
@@ -231,7 +232,7 @@ def _fairness(jm: JointModel, o: int, wave_order: WaveOrder) -> None:
     if FULL_ITEM_EQUALITIES and wave_order.sequential_fill >= int(problem.demand.sum()) + sum(problem.fixed.values()):
         _every_item_filled(jm, o, problem)
         return
-    jm.model.Add(jm.fill_expr(o) >= wave_order.sequential_fill)
+    jm.model.add(jm.fill_expr(o) >= wave_order.sequential_fill)
 
 
 def _every_item_filled(jm: JointModel, o: int, problem: Problem) -> None:
@@ -245,10 +246,10 @@ def _every_item_filled(jm: JointModel, o: int, problem: Problem) -> None:
         if int(problem.demand[list(item.lines)].sum()) == 0:
             continue
         if item.bundle is not None:
-            jm.model.Add(cp_model.LinearExpr.Sum(bundles.get(index, [])) == 1)
+            jm.model.add(cp_model.LinearExpr.Sum(bundles.get(index, [])) == 1)
         else:
             line = item.lines[0]
-            jm.model.Add(cp_model.LinearExpr.Sum(singles.get(line, [])) == int(problem.demand[line]))
+            jm.model.add(cp_model.LinearExpr.Sum(singles.get(line, [])) == int(problem.demand[line]))
 
 
 def _shared_stock(jm: JointModel, stock_at: StockAt) -> None:
@@ -271,15 +272,15 @@ def _shared_stock(jm: JointModel, stock_at: StockAt) -> None:
         cap = stock_at(*key)
         if len(pairs) < 2 or most[key] <= cap:
             continue  # the variables' own bounds already respect the stock
-        jm.model.Add(cp_model.LinearExpr.WeightedSum([v for v, _ in pairs], [c for _, c in pairs]) <= cap)
+        jm.model.add(cp_model.LinearExpr.WeightedSum([v for v, _ in pairs], [c for _, c in pairs]) <= cap)
 
 
 def maximize_fill(jm: JointModel) -> None:
-    jm.model.Maximize(jm.fill_expr())
+    jm.model.maximize(jm.fill_expr())
 
 
 def require_fill(jm: JointModel, units: int) -> None:
-    jm.model.Add(jm.fill_expr() >= units)
+    jm.model.add(jm.fill_expr() >= units)
 
 
 def minimize_cost(jm: JointModel) -> float:
@@ -314,7 +315,7 @@ def minimize_cost(jm: JointModel) -> float:
     for var, amount in jm.extra_cost:
         variables.append(var)
         coefs.append(tie_span * round(amount * scale))
-    jm.model.Minimize(cp_model.LinearExpr.WeightedSum(variables, coefs))
+    jm.model.minimize(cp_model.LinearExpr.WeightedSum(variables, coefs))
     return scale * tie_span
 
 

@@ -19,6 +19,8 @@ class GroupReport:
     bound: float
     variables: int
     solve_ms: float
+    searched: int = 0  # neighbourhoods re-solved before the whole group's model
+    search_saving: float = 0.0  # what those neighbourhoods saved on their start
 
     @property
     def gap(self) -> float:

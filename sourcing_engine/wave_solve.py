@@ -16,6 +16,7 @@ from ortools.sat.python import cp_model
 
 from sourcing_engine.evaluate import COST_EPSILON, evaluate
 from sourcing_engine.problem import Allocation
+from sourcing_engine.wave_lns import improve
 from sourcing_engine.wave_model import (
     JointModel,
     StockAt,
@@ -32,6 +33,16 @@ from sourcing_engine.wave_model import (
 PRESOLVE = False
 # The share of a group's time the fill phase may use when it has to run.
 FILL_SHARE = 0.4
+# Groups of at least this many orders are searched by neighbourhoods (wave_lns) before the
+# whole group's cost phase, when the fill phase changed the plan or the model is large.
+SEARCH_FROM_ORDERS = 40
+SEARCH_FROM_VARIABLES = 5000
+# The share of the time left that the neighbourhood search may use (it stops earlier when a
+# whole turn of neighbourhoods finds nothing cheaper).
+SEARCH_SHARE = 0.5
+# CP-SAT's linearization level: its default (1) on ordinary groups; on large ones level 2 (cuts)
+LINEARIZATION = 1
+LARGE_LINEARIZATION = 2
 
 
 @dataclass(slots=True)
@@ -43,6 +54,8 @@ class GroupOutcome:
     bound: float  # no plan filling as much can cost less than this
     variables: int
     solve_ms: float
+    searched: int = 0  # neighbourhoods re-solved before the whole group's model
+    search_saving: float = 0.0  # what they saved on the plan they started from
 
 
 def solve_group(orders: list[WaveOrder], stock_at: StockAt, deadline: float, workers: int) -> GroupOutcome:
@@ -64,7 +77,17 @@ def solve_group(orders: list[WaveOrder], stock_at: StockAt, deadline: float, wor
             fill_proven = status == cp_model.OPTIMAL
         else:
             fill_proven = False
-        jm.hint(best)
+    # The fill phase's plan is arbitrary in cost: from it, one worker may not find a cheaper plan
+    # in seconds, while from the sequential plan (a few units short, but cheap) it finds the
+    # optimum at once.  The fill phase's plan stays the answer until a cheaper one is found.
+    start = sequential
+    searched, search_saving = 0, 0.0
+    if len(orders) >= SEARCH_FROM_ORDERS and jm.variables >= SEARCH_FROM_VARIABLES:
+        # A large group's search from any start is slow to find the joint gain: neighbourhoods first.
+        search_end = time.perf_counter() + SEARCH_SHARE * max(0.0, deadline - time.perf_counter())
+        best, report = improve(orders, stock_at, best, search_end)
+        start, searched, search_saving = best, report.rounds, report.saving
+    jm.hint(start)
     require_fill(jm, fill)
     scale = minimize_cost(jm)
     slack = rounding_slack(jm, fill, scale / (len(jm.z) + 1))
@@ -81,12 +104,14 @@ def solve_group(orders: list[WaveOrder], stock_at: StockAt, deadline: float, wor
         cost_proven = status == cp_model.OPTIMAL
     return GroupOutcome(
         allocations=best,
-        improved=best is not sequential,
+        improved=_worth(orders, best) != _worth(orders, sequential),
         proven=fill_proven and cost_proven,
         objective=best_cost,
         bound=min(best_cost, bound) if bound > -float("inf") else _trivial_bound(orders),
         variables=jm.variables,
         solve_ms=(time.perf_counter() - t0) * 1000,
+        searched=searched,
+        search_saving=search_saving,
     )
 
 
@@ -123,5 +148,6 @@ def _run(jm: JointModel, deadline: float, workers: int) -> tuple[int, cp_model.C
     params.random_seed = 7
     params.max_time_in_seconds = max(0.01, deadline - time.perf_counter())
     params.cp_model_presolve = PRESOLVE
+    params.linearization_level = LINEARIZATION if jm.variables < SEARCH_FROM_VARIABLES else LARGE_LINEARIZATION
     status = solver.Solve(jm.model)
     return status, solver

@@ -342,3 +342,71 @@ def test_wave_options_out_of_bounds_are_refused_naming_the_option(value) -> None
             assert err.path == option
         else:
             assert result.worse_off() == []
+
+
+def test_a_wave_moves_an_order_to_its_second_best_source_so_that_the_next_one_ships_in_one_parcel() -> None:
+    # O1 wants A and is as well served from S-MID as from S-NEAR; O2 wants A and B, and only S-NEAR
+    # holds both.  One by one, O1 takes S-NEAR's A and O2 ships in two parcels; the wave does better.
+    network = Network(
+        [
+            _source("S-NEAR", 52.52, 13.40, 6.0, 0.5),
+            _source("S-MID", 52.40, 13.06, 6.0, 0.5),
+            _source("S-FAR", 48.14, 11.58, 6.0, 0.5),
+        ],
+        [],
+        [
+            StockRow("S-NEAR", "A", on_hand=1),
+            StockRow("S-NEAR", "B", on_hand=1),
+            StockRow("S-MID", "A", on_hand=1),
+            StockRow("S-FAR", "A", on_hand=1),
+            StockRow("S-FAR", "B", on_hand=1),
+        ],
+    )
+    wave = [_ship("O1", 52.52, 13.40, ("A", 1)), _ship("O2", 52.52, 13.40, ("A", 1), ("B", 1))]
+    result = source_wave(wave, network, time_limit=10)
+    fill, cost = brute_force(network, wave, [p.filled_units for p in result.sequential])
+    assert [p.filled_units for p in result.sequential] == [1, 2]
+    assert result.sequential_totals.objective > cost + 1.0, "one by one is not optimal here"
+    assert result.totals.units == fill == 3
+    assert result.totals.objective == pytest.approx(cost, abs=1e-6)
+    assert [s.source for s in result.plans[0].physical_shipments] == ["S-MID"]
+    assert [s.source for s in result.plans[1].physical_shipments] == ["S-NEAR"]
+    assert result.stats.proven
+
+
+@PROPERTY
+@given(case=directed_waves())
+def test_the_neighbourhood_search_keeps_waves_valid_fair_and_never_worse(case) -> None:
+    network, wave, directives = case
+    with pytest.MonkeyPatch.context() as patch:
+        # Search every group by neighbourhoods of two orders, however small the group.
+        patch.setattr("sourcing_engine.wave_solve.SEARCH_FROM_ORDERS", 2)
+        patch.setattr("sourcing_engine.wave_solve.SEARCH_FROM_VARIABLES", 0)
+        patch.setattr("sourcing_engine.wave_lns.FIRST_SIZE", 2)
+        result = source_wave(wave, network, directives=directives, time_limit=5)
+    assert wave_violations(result, wave, network, rules_applied=True) == []
+    assert result.worse_off() == []
+    totals, seq = result.totals, result.sequential_totals
+    assert totals.units >= seq.units
+    if totals.units == seq.units:
+        assert totals.objective <= seq.objective + 1e-6
+
+
+def test_the_neighbourhood_search_alone_finds_the_joint_optimum_of_a_small_group() -> None:
+    network = Network(
+        [_source("S-NEAR", 52.52, 13.40, 6.0, 0.5), _source("S-MID", 52.40, 13.06, 6.0, 0.5)],
+        [],
+        [StockRow("S-NEAR", "A", on_hand=1), StockRow("S-NEAR", "B", on_hand=1), StockRow("S-MID", "A", on_hand=1)],
+    )
+    wave = [_ship("O1", 52.52, 13.40, ("A", 1)), _ship("O2", 52.52, 13.40, ("A", 1), ("B", 1))]
+    one_by_one = source_wave(wave, network, time_limit=5)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sourcing_engine.wave_solve.SEARCH_FROM_ORDERS", 2)
+        patch.setattr("sourcing_engine.wave_solve.SEARCH_FROM_VARIABLES", 0)
+        patch.setattr("sourcing_engine.wave_solve.SEARCH_SHARE", 1.0)  # no time left for the whole model
+        result = source_wave(wave, network, time_limit=5)
+    group = result.stats.groups[0]
+    assert group.searched >= 1
+    assert group.search_saving == pytest.approx(result.sequential_totals.objective - one_by_one.totals.objective)
+    assert result.totals.objective == pytest.approx(one_by_one.totals.objective)
+    assert result.totals.objective < result.sequential_totals.objective - 1.0
