@@ -94,7 +94,10 @@ def source_wave(
             reserved = _takes(problems, {o: _allocation(problems[o], sequential[o]) for o in later})
             share = len(chunk) / max(1, remaining)
             chunk_deadline = time.perf_counter() + max(0.05, (deadline - time.perf_counter()) * share)
-            report = _solve_chunk(chunk, problems, sequential, plans, stock, taken, reserved, chunk_deadline, workers)
+            # A chunk of a split group is proven optimal for its part only, not the group as a whole.
+            report = _solve_chunk(
+                chunk, problems, sequential, plans, stock, taken, reserved, chunk_deadline, workers, len(chunks) > 1
+            )
             stats.groups.append(report)
             remaining -= len(chunk)
     stats.total_ms = (time.perf_counter() - started) * 1000
@@ -185,6 +188,7 @@ def _solve_chunk(
     reserved: dict[Pair, int],
     deadline: float,
     workers: int,
+    split: bool,
 ) -> GroupReport:
     """Solve a chunk against the stock earlier chunks left and later chunks' sequential plans need."""
 
@@ -199,7 +203,7 @@ def _solve_chunk(
     outcome = solve_group(members, stock_at, deadline, workers)
     for o, member, allocation in zip(chunk, members, outcome.allocations, strict=True):
         if allocation != member.sequential:
-            plans[o] = _wave_plan(member.problem, allocation, sequential[o], len(chunk), outcome.proven)
+            plans[o] = _wave_plan(member.problem, allocation, sequential[o], len(chunk), outcome.proven and not split)
     for key, qty in _takes(problems, dict(zip(chunk, outcome.allocations, strict=True))).items():
         taken[key] = taken.get(key, 0) + qty
     return GroupReport(
@@ -212,6 +216,7 @@ def _solve_chunk(
         solve_ms=outcome.solve_ms,
         searched=outcome.searched,
         search_saving=outcome.search_saving,
+        split=split,
     )
 
 

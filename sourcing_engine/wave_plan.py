@@ -21,6 +21,7 @@ class GroupReport:
     solve_ms: float
     searched: int = 0  # neighbourhoods re-solved before the whole group's model
     search_saving: float = 0.0  # what those neighbourhoods saved on their start
+    split: bool = False  # a chunk of a group split by age: proven (and its gap) for the chunk only
 
     @property
     def gap(self) -> float:
@@ -43,7 +44,7 @@ class WaveStats:
 
     @property
     def proven(self) -> bool:
-        return all(g.proven for g in self.groups)
+        return all(g.proven and not g.split for g in self.groups)
 
     @property
     def gap(self) -> float:

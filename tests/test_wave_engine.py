@@ -250,6 +250,8 @@ def test_a_group_larger_than_the_limit_is_solved_in_chunks_by_age_and_stays_fair
     result = source_wave(wave, network, max_group_size=2)
     assert len(result.stats.groups) >= 2
     assert all(len(g.orders) <= 2 for g in result.stats.groups)
+    assert any(g.split for g in result.stats.groups)
+    assert not result.stats.proven, "chunks are proven for their part only, not the group"
     assert wave_violations(result, wave, network) == []
     assert result.worse_off() == []
 
