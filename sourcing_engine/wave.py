@@ -30,12 +30,16 @@ from sourcing_engine.problem import Allocation, Problem, build_problem
 from sourcing_engine.rules_bridge import directives_for
 from sourcing_engine.special_lines import is_virtual
 from sourcing_engine.wave_groups import Pair, connected_groups, contested_pairs, copy_index, potential, split_by_age
+from sourcing_engine.wave_lns import improve
 from sourcing_engine.wave_model import WaveOrder
 from sourcing_engine.wave_plan import GroupReport, WavePlan, WaveStats
 from sourcing_engine.wave_solve import solve_group
 
 DEFAULT_WAVE_TIME_LIMIT = 2.0
 DEFAULT_MAX_GROUP = 150
+# A group split by age gives its chunks this share of its time, and the rest to neighbourhoods
+# re-solved across the chunks' borders (wave_lns), where splitting loses part of the joint gain.
+CHUNK_SHARE = 0.7
 MAX_TIME_LIMIT = 3600.0
 MAX_WORKERS = 64
 
@@ -87,19 +91,31 @@ def source_wave(
     stats.joint_orders = sum(len(g) for g in groups)
     remaining = stats.joint_orders
     for group in groups:
+        now = time.perf_counter()
+        group_deadline = now + max(0.05, (deadline - now) * len(group) / max(1, remaining))
         chunks = split_by_age(group, max_group_size)
+        # A split group keeps part of its time to search across the chunks' borders.
+        chunk_end = now + (group_deadline - now) * (CHUNK_SHARE if len(chunks) > 1 else 1.0)
         taken: dict[Pair, int] = {}
+        chosen: dict[int, Allocation] = {}
+        left = len(group)
         for c, chunk in enumerate(chunks):
             later = [o for other in chunks[c + 1 :] for o in other]
             reserved = _takes(problems, {o: _allocation(problems[o], sequential[o]) for o in later})
-            share = len(chunk) / max(1, remaining)
-            chunk_deadline = time.perf_counter() + max(0.05, (deadline - time.perf_counter()) * share)
+            share = len(chunk) / left
+            chunk_deadline = time.perf_counter() + max(0.05, (chunk_end - time.perf_counter()) * share)
             # A chunk of a split group is proven optimal for its part only, not the group as a whole.
-            report = _solve_chunk(
+            report, allocations = _solve_chunk(
                 chunk, problems, sequential, plans, stock, taken, reserved, chunk_deadline, workers, len(chunks) > 1
             )
             stats.groups.append(report)
-            remaining -= len(chunk)
+            chosen.update(zip(chunk, allocations, strict=True))
+            left -= len(chunk)
+        if len(chunks) > 1:
+            stats.groups[-1].search_saving += _across_chunks(
+                group, problems, sequential, plans, stock, chosen, group_deadline
+            )
+        remaining -= len(group)
     stats.total_ms = (time.perf_counter() - started) * 1000
     return WavePlan(plans=plans, sequential=sequential, stats=stats)
 
@@ -189,7 +205,7 @@ def _solve_chunk(
     deadline: float,
     workers: int,
     split: bool,
-) -> GroupReport:
+) -> tuple[GroupReport, list[Allocation]]:
     """Solve a chunk against the stock earlier chunks left and later chunks' sequential plans need."""
 
     def stock_at(sku: str, pos: int) -> int:
@@ -206,7 +222,7 @@ def _solve_chunk(
             plans[o] = _wave_plan(member.problem, allocation, sequential[o], len(chunk), outcome.proven and not split)
     for key, qty in _takes(problems, dict(zip(chunk, outcome.allocations, strict=True))).items():
         taken[key] = taken.get(key, 0) + qty
-    return GroupReport(
+    report = GroupReport(
         orders=[problems[o].order.id for o in chunk],
         improved=outcome.improved,
         proven=outcome.proven,
@@ -218,6 +234,34 @@ def _solve_chunk(
         search_saving=outcome.search_saving,
         split=split,
     )
+    return report, outcome.allocations
+
+
+def _across_chunks(
+    group: list[int],
+    problems: dict[int, Problem],
+    sequential: list[Plan],
+    plans: list[Plan],
+    stock: NetworkIndex,
+    chosen: dict[int, Allocation],
+    deadline: float,
+) -> float:
+    """Neighbourhoods of the whole split group re-solved across the chunks' borders; what they saved."""
+    members = [
+        WaveOrder(problems[o], seq, sum(seq.values()))
+        for o in group
+        for seq in [_allocation(problems[o], sequential[o])]
+    ]
+
+    def stock_at(sku: str, pos: int) -> int:
+        return int(stock.available(sku)[pos])
+
+    start = [chosen[o] for o in group]
+    found, report = improve(members, stock_at, start, deadline)
+    for o, member, before, after in zip(group, members, start, found, strict=True):
+        if after != before:
+            plans[o] = _wave_plan(member.problem, after, sequential[o], len(group), False)
+    return report.saving
 
 
 def _wave_plan(problem: Problem, allocation: Allocation, seq: Plan, size: int, proven: bool) -> Plan:

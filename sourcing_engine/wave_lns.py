@@ -162,6 +162,7 @@ def _resolve(
     params.random_seed = SEED
     params.max_time_in_seconds = max(0.005, deadline - time.perf_counter())
     params.cp_model_presolve = False
+    params.cut_level = 0  # as for the whole group (wave_solve.CUT_LEVEL)
     status = solver.Solve(jm.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, False

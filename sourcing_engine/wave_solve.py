@@ -43,6 +43,9 @@ SEARCH_SHARE = 0.5
 # CP-SAT's linearization level: its default (1) on ordinary groups; on large ones level 2 (cuts)
 LINEARIZATION = 1
 LARGE_LINEARIZATION = 2
+# CP-SAT's cut generation off, as for one order: measured on the scarce groups of 100-125 orders
+# (two runs of five groups on the shared machine), 14 s in all instead of 17, all proven.
+CUT_LEVEL = 0
 
 
 @dataclass(slots=True)
@@ -149,5 +152,6 @@ def _run(jm: JointModel, deadline: float, workers: int) -> tuple[int, cp_model.C
     params.max_time_in_seconds = max(0.01, deadline - time.perf_counter())
     params.cp_model_presolve = PRESOLVE
     params.linearization_level = LINEARIZATION if jm.variables < SEARCH_FROM_VARIABLES else LARGE_LINEARIZATION
+    params.cut_level = CUT_LEVEL
     status = solver.Solve(jm.model)
     return status, solver
