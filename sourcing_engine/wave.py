@@ -208,8 +208,13 @@ def _solve_chunk(
 ) -> tuple[GroupReport, list[Allocation]]:
     """Solve a chunk against the stock earlier chunks left and later chunks' sequential plans need."""
 
+    known: dict[Pair, int] = {}  # asked for some ten thousand times per large chunk
+
     def stock_at(sku: str, pos: int) -> int:
-        return max(0, int(stock.available(sku)[pos]) - taken.get((sku, pos), 0) - reserved.get((sku, pos), 0))
+        key = (sku, pos)
+        if key not in known:
+            known[key] = max(0, int(stock.available(sku)[pos]) - taken.get(key, 0) - reserved.get(key, 0))
+        return known[key]
 
     members = [
         WaveOrder(problems[o], seq, sum(seq.values()))

@@ -90,7 +90,8 @@ def solve_group(orders: list[WaveOrder], stock_at: StockAt, deadline: float, wor
         search_end = time.perf_counter() + SEARCH_SHARE * max(0.0, deadline - time.perf_counter())
         best, report = improve(orders, stock_at, best, search_end)
         start, searched, search_saving = best, report.rounds, report.saving
-    jm.hint(start)
+    if start is not sequential:  # the model holds the sequential hint already
+        jm.hint(start)
     require_fill(jm, fill)
     scale = minimize_cost(jm)
     slack = rounding_slack(jm, fill, scale / (len(jm.z) + 1))
