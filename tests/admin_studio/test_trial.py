@@ -9,7 +9,7 @@ import pytest
 
 from api.admin.network import DEFAULT_LOW_STOCK, StockFilter, low_stock, low_stock_threshold, sources_by_code
 from api.admin.trial import cost_change, try_rules
-from oms.errors import InvalidInput
+from oms.errors import InvalidInput, NotFound
 from tests.api.catalog_fixtures import NO_VIENNA, Api, Service, loaded, merchant, sample_order, service
 
 
@@ -69,3 +69,21 @@ def test_the_threshold_defaults_when_left_out_and_stock_filters_refuse_nul() -> 
     assert low_stock_threshold("0") == 0
     with pytest.raises(InvalidInput):
         StockFilter.of({"sku": "A\x00"})
+
+
+def test_a_stored_order_becomes_the_document_intake_took_and_plans_the_same(service: Service, loaded: Api) -> None:
+    from oms.service.orders import place_order
+    from oms.service.trials import order_document, recent_orders
+
+    for n in (0, 3):
+        place_order(service.oms, sample_order(n))
+    assert [o["order_id"] for o in recent_orders(service.oms, "web")] == ["ORD-1001"]
+    shipped = order_document(service.oms, "ORD-1001", "web")
+    original = sample_order(0)
+    assert shipped["delivery"] == original["delivery"] and shipped["lines"] == original["lines"]
+    pickup = order_document(service.oms, "ORD-1004", "store")
+    assert pickup["delivery"] == {"method": "pickup", "pickup_source": "ST-MUC"}
+    plan = loaded.post("/v1/sourcing/simulate", json={"order": {**pickup, "id": "AGAIN"}})
+    assert plan.status_code == 200, plan.json
+    with pytest.raises(NotFound):
+        order_document(service.oms, "ORD-1001", "store")
