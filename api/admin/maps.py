@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 MIN_SPAN_DEGREES = 0.5  # a map never zooms closer than about 50 km across
+CHAR_WIDTH, LABEL_HEIGHT = 7.8, 14  # room a label takes, in viewport units (12 px text)
+DESTINATIONS = ("customer", "pickup")
 MARKERS = {
     "warehouse": "Warehouse",
     "store": "Store",
@@ -35,6 +37,9 @@ PLANS = {
     "without": ("#a34700", "6 4", "Shipment without rules"),
     "plan": ("#1f4e99", "", "Shipment"),
 }
+
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +117,9 @@ def render_map(
         ' fill="#f4f7fb" stroke="#5b6b7f"/>',
     ]
     parts += [_route(r, at, i) for i, r in enumerate(routes) if r.source in at and r.destination in at]
-    for place in places:
-        parts.append(_marker(place, *at[place.code], viewport))
+    taken: list[Box] = [(x - 8, y - 8, x + 8, y + 8) for x, y in at.values()]  # labels leave markers visible
+    for place in sorted(places, key=lambda p: p.kind in DESTINATIONS):  # the customer or the store on top
+        parts.append(_marker(place, *at[place.code], viewport, taken))
     parts += _legend_rows(legend, viewport.height + 8)
     parts.append("</svg>")
     return Markup("\n".join(parts))
@@ -161,15 +167,35 @@ def _route(route: Route, at: dict[str, tuple[float, float]], index: int) -> str:
     )
 
 
-def _marker(place: Place, x: float, y: float, viewport: Viewport) -> str:
-    shape = _shape(place.kind, x, y)
-    anchor, dx = ("end", -10) if x > viewport.width * 0.66 else ("start", 10)
+def _marker(place: Place, x: float, y: float, viewport: Viewport, taken: list[Box]) -> str:
+    name = "Customer" if place.kind == "customer" else place.code
+    label = _label_box(name, x, y, viewport, taken)
+    text = ""
+    if label is not None:  # no room beside the marker: the label is left out (its title and the description name it)
+        left, top, _, _ = label
+        text = (
+            f'<text x="{left:.1f}" y="{top + LABEL_HEIGHT - 3:.1f}" font-size="12" fill="#1b1f24">{escape(name)}</text>'
+        )
     return (
-        f'<g class="place place-{escape(place.kind)}">{shape}'
-        f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}" font-size="12" fill="#1b1f24">'
-        f"{escape(place.code)}</text><title>{escape(MARKERS.get(place.kind, place.kind))}: "
-        f"{escape(place.label or place.code)}</title></g>"
+        f'<g class="place place-{escape(place.kind)}">{_shape(place.kind, x, y)}{text}'
+        f"<title>{escape(MARKERS.get(place.kind, place.kind))}: {escape(place.label or place.code)}</title></g>"
     )
+
+
+def _label_box(name: str, x: float, y: float, viewport: Viewport, taken: list[Box]) -> Box | None:
+    """Where a label fits beside its marker (right, left, below, above) clear of the labels already placed."""
+    width = CHAR_WIDTH * len(name) + 2
+    for left, top in ((x + 10, y - 8), (x - 10 - width, y - 8), (x - width / 2, y + 9), (x - width / 2, y - 23)):
+        box = (left, top, left + width, top + LABEL_HEIGHT)
+        inside = box[0] >= 0 and box[2] <= viewport.width and box[1] >= 0 and box[3] <= viewport.height
+        if inside and not any(_overlap(box, other) for other in taken):
+            taken.append(box)
+            return box
+    return None
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _shape(kind: str, x: float, y: float) -> str:

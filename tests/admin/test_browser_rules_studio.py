@@ -28,7 +28,7 @@ FIXED = TYPO.replace("source.cod ", "source.code ")
 
 def sign_in(page: Any, name: str) -> None:
     page.goto("/admin/login")
-    page.get_by_label("Username").fill(name)
+    page.get_by_label("User name").fill(name)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/admin/**")
@@ -44,7 +44,7 @@ def test_a_merchant_writes_a_rule_sees_the_typo_at_its_line_fixes_tries_and_acti
     page: Any, live_server: LiveServer, an_order: str
 ) -> None:
     sign_in(page, "merchant")
-    page.get_by_role("link", name="Rules", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Rules", exact=True).click()
     page.get_by_role("link", name="web", exact=True).click()
     editor = page.get_by_label("Rules text")
     editor.fill(TYPO)
@@ -52,6 +52,7 @@ def test_a_merchant_writes_a_rule_sees_the_typo_at_its_line_fixes_tries_and_acti
     problem.first.wait_for()
     assert problem.first.inner_text().startswith("Line 4, column 24: unknown field 'source.cod'")
     assert page.locator('#gutter span.error-line[data-line="4"]').count() == 1
+    page.evaluate("document.getElementById('editor-title').scrollIntoView()")
     docs_screenshot(page, "rules-editor")
 
     editor.fill(FIXED)
@@ -68,8 +69,11 @@ def test_a_merchant_writes_a_rule_sees_the_typo_at_its_line_fixes_tries_and_acti
     assert "Vienna ships nothing this week" in explanation and "matched the whole order" in explanation
     assert page.locator("svg.map path.route-with").count() >= 1
     assert page.locator("svg.map path.route-without").count() >= 1
-    assert "Shipment without rules" in page.locator("svg.map g.legend").inner_text()
+    assert "Shipment without rules" in (page.locator("svg.map g.legend").text_content() or "")
+    page.evaluate("document.getElementById('result-title').scrollIntoView()")
     docs_screenshot(page, "rules-try")
+    page.evaluate("document.getElementById('explanation').scrollIntoView()")
+    docs_screenshot(page, "rules-map")
 
     page.get_by_role("link", name="Versions and editor").click()
     page.get_by_role("link", name="Activate… version 1").click()
@@ -81,7 +85,7 @@ def test_a_merchant_writes_a_rule_sees_the_typo_at_its_line_fixes_tries_and_acti
 
 def test_a_support_user_cannot_open_the_rules_studio(page: Any, live_server: LiveServer) -> None:
     sign_in(page, "support")
-    assert page.get_by_role("link", name="Rules", exact=True).count() == 0
+    assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Rules", exact=True).count() == 0
     answer = page.goto("/admin/rules")
     assert answer is not None and answer.status == 403
     page.get_by_role("heading", name="Not allowed").wait_for()
@@ -89,7 +93,7 @@ def test_a_support_user_cannot_open_the_rules_studio(page: Any, live_server: Liv
 
 def test_the_network_page_draws_the_sources_and_lists_low_stock(page: Any, live_server: LiveServer) -> None:
     sign_in(page, "merchant")
-    page.get_by_role("link", name="Network & stock").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Network & stock").click()
     assert page.locator("svg.map g.place").count() >= 30
     docs_screenshot(page, "network")
     page.get_by_role("link", name="Low stock").click()
@@ -97,7 +101,7 @@ def test_the_network_page_draws_the_sources_and_lists_low_stock(page: Any, live_
     page.get_by_role("button", name="Show").click()
     assert page.locator("table tbody tr").count() > 1
     page.get_by_role("link", name="Stock", exact=True).click()
-    page.get_by_label("SKU").fill("TSHIRT-M")
+    page.get_by_role("textbox", name="SKU").fill("TSHIRT-M")
     page.get_by_role("button", name="Show").click()
     page.get_by_role("heading", name="Sellable per channel").wait_for()
     docs_screenshot(page, "stock")

@@ -101,3 +101,22 @@ def test_names_are_escaped_not_markup() -> None:
 def test_coordinates_in_the_svg_are_all_inside_the_map() -> None:
     numbers = re.findall(r' c[xy]="([-\d.]+)"', sample_map())
     assert numbers and all(0 <= float(n) <= 640 for n in numbers)
+
+
+@settings(max_examples=50)
+@given(st.lists(st.tuples(st.floats(47, 55), st.floats(5, 17)), min_size=1, max_size=40))
+def test_labels_never_overlap_each_other_or_hide_a_marker(coords: list[tuple[float, float]]) -> None:
+    places = [Place(f"S-{i:02}", f"Source {i}", lat, lon, "warehouse") for i, (lat, lon) in enumerate(coords)]
+    svg = ET.fromstring(str(render_map(places)))
+    boxes = [
+        (float(t.get("x")), float(t.get("y")) - 11, float(t.get("x")) + 7.8 * len(t.text) + 2, float(t.get("y")) + 3)
+        for t in svg.iter(f"{SVG}text")
+        if t.text.startswith("S-")
+    ]
+    markers = [
+        (float(r.get("x")), float(r.get("y")), float(r.get("x")) + 12, float(r.get("y")) + 12)
+        for r in svg.findall(f"{SVG}g[@class='place place-warehouse']/{SVG}rect")
+    ]
+    overlap = lambda a, b: a[0] < b[2] - 0.01 and b[0] < a[2] - 0.01 and a[1] < b[3] - 0.01 and b[1] < a[3] - 0.01  # noqa: E731
+    assert not any(overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    assert not any(overlap(a, m) for a in boxes for m in markers)
