@@ -141,7 +141,8 @@ def test_a_price_adjustment_the_oms_refuses_is_explained(admin_app, as_user) -> 
     oms = admin_app[1]
     open_order(oms)
     html = act(as_user("support"), "O1", "price", line_id="1", price="8.00")
-    assert 'class="flash flash-' in html and "Traceback" not in html
+    assert "product &#39;A&#39; is not price_adjustable" in html and "Traceback" not in html
+    assert "price: " in act(as_user("support"), "O1", "price", line_id="1", price="-1")
 
 
 def test_actions_need_the_support_role_and_the_csrf_token(admin_app, as_user) -> None:
