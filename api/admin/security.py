@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask, Request, Response, g, render_template, request
@@ -153,3 +153,17 @@ def _unexpected(error: Exception) -> tuple[str, int]:
         "Something went wrong",
         f"An unexpected error; quote request id {g.get('request_id', '-')} when reporting it.",
     )
+
+
+@bp.app_template_filter("when")
+def when(value: object) -> str:
+    """An ISO 8601 instant as ``2026-11-30 10:45 UTC`` (to the minute: what a person reads); else as given."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        moment = value.astimezone(UTC) if value.tzinfo else value
+        return moment.strftime("%Y-%m-%d %H:%M UTC")
+    return "" if value is None else str(value)
