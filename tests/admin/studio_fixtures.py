@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -43,7 +43,14 @@ TYPO = NO_VIENNA.replace("source.code", "source.cod")  # line 4, column 24
 class Studio:
     app: Flask
     oms: Oms
-    as_user: Callable[[str], FlaskClient]
+    as_user: Callable[[str], FlaskClient]  # a new sign-in each time
+    clients: dict[str, FlaskClient] = field(default_factory=dict)
+
+    def signed_in(self, name: str) -> FlaskClient:
+        """One client per user for the whole test (hypothesis runs many examples: a sign-in hashes a password)."""
+        if name not in self.clients:
+            self.clients[name] = self.as_user(name)
+        return self.clients[name]
 
 
 @pytest.fixture(scope="module")
