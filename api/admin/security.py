@@ -28,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from wtforms import ValidationError
 
-from api.admin.access import current_user, visible_nav
+from api.admin.access import current_user, may, visible_nav
 from api.admin.blueprint import bp
 from api.http.config import ConfigError
 from oms.errors import NotFound, OmsError
@@ -112,7 +112,7 @@ def _headers(response: Response) -> Response:
 
 @bp.context_processor
 def _layout() -> dict[str, Any]:
-    return {"admin_user": current_user, "admin_nav": visible_nav}
+    return {"admin_user": current_user, "admin_nav": visible_nav, "admin_may": may}
 
 
 def error_page(status: int, title: str, detail: str) -> tuple[str, int]:

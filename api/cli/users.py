@@ -1,4 +1,4 @@
-"""``oms users``: people who sign in to the admin pages (create, list, disable).
+"""``oms users``: people who sign in to the admin pages (create, list, disable, password).
 
 A password never goes on the command line, where other users of the machine
 could read it: it is prompted for twice in a terminal, or read as the first
@@ -76,6 +76,24 @@ def disable(name: str, as_json: bool) -> None:
         emit(user.as_json())
     else:
         click.echo(f"user {user.name} disabled")
+
+
+@users.command("password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@json_option
+def password(name: str, password_stdin: bool, as_json: bool) -> None:
+    """Set a user's password (prompted twice, or read from stdin); it lifts a lockout and ends open sessions."""
+    from oms.service.users import set_password
+
+    secret = _password(password_stdin)
+    app = open_oms()
+    with reported(f"user {name[:MAX_NAME]!r}"):
+        user = set_password(app, name, secret)
+    if as_json:
+        emit(user.as_json())
+    else:
+        click.echo(f"password of {user.name} changed")
 
 
 def _password(from_stdin: bool) -> str:

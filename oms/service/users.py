@@ -101,6 +101,23 @@ def disable_user(app: Oms, name: str) -> User:
     return transact(app, work)
 
 
+def set_password(app: Oms, name: str, password: str) -> User:
+    """Give the user a new password; it also lifts a lockout, and sessions opened with the old one end."""
+    errors = password_errors(password)
+    if errors:
+        raise InvalidInput(errors)
+    hashed = HASHER.hash(password)
+
+    def work(uow: UnitOfWork) -> User:
+        row = _row(uow, name)
+        values = {"password_hash": hashed, "failed_signins": 0, "locked_until": None}
+        uow.session.execute(update(t.users).where(u.id == row.id).values(values))
+        uow.commit()
+        return _user({**row._mapping, **values})
+
+    return transact(app, work)
+
+
 def active_user(app: Oms, user_id: int, password_stamp: str) -> User | None:
     """The user of a session, while enabled and with the password the session was opened with."""
 

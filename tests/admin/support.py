@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import insert
 
+from oms.adapters import tables as t
 from oms.service.app import Oms
 from oms.service.keys import ROLES
-from oms.service.users import create_user
+from oms.service.users import HASHER
 
 PASSWORD = "correct horse battery staple"
 LOGIN = "/admin/login"
 _TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 
+@functools.cache
+def password_hash() -> str:
+    """``PASSWORD``'s argon2 hash, computed once: hashing costs tenths of a second on purpose."""
+    return HASHER.hash(PASSWORD)
+
+
 def create_users(oms: Oms, channels: dict[str, list[str]] | None = None) -> dict[str, str]:
-    """A user per role, named after it (``support``, ``merchant``...), all with ``PASSWORD``; role -> name."""
-    for role in ROLES:
-        create_user(oms, role, PASSWORD, role)
-    for name, limited in (channels or {}).items():
-        create_user(oms, name, PASSWORD, "support", limited)
+    """A user per role, named after it (``support``, ``merchant``...), all with ``PASSWORD``; role -> name.
+
+    The rows are written with one shared hash (``oms users create`` and ``create_user`` have their own tests).
+    """
+    now = oms.clock()
+    rows = [{"name": role, "role": role, "channels": None} for role in ROLES]
+    rows += [{"name": name, "role": "support", "channels": limited} for name, limited in (channels or {}).items()]
+    with oms.db.engine.begin() as conn:
+        for row in rows:
+            conn.execute(insert(t.users).values(**row, password_hash=password_hash(), failed_signins=0, created_at=now))
     return {role: role for role in ROLES}
 
 

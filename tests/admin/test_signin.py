@@ -6,7 +6,7 @@ from typing import Any
 
 from api.admin.security import CSP
 from oms.domain.users import LOCK_MINUTES, MAX_ADDRESS_FAILURES, MAX_FAILURES
-from oms.service.users import create_user, disable_user
+from oms.service.users import create_user, disable_user, set_password
 from tests.admin.support import LOGIN, PASSWORD, post_form, sign_in, signed_in, token
 
 DASHBOARD = "/admin/"
@@ -140,3 +140,11 @@ def test_admin_pages_are_not_framed_cached_or_allowed_inline_scripts(admin_app) 
     assert response.headers["Content-Security-Policy"] == CSP
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_new_password_ends_the_sessions_opened_with_the_old_one(admin_app) -> None:
+    app, oms = admin_app
+    client = signed_in(app, "support")
+    set_password(oms, "support", "a brand new passphrase")
+    assert client.get(DASHBOARD).status_code == 302
+    assert sign_in(app.test_client(), "support", "a brand new passphrase").status_code == 302

@@ -97,3 +97,25 @@ def test_users_are_listed_and_disabled_users_cannot_sign_in(cli) -> None:
     text = cli("users", "list").stdout
     assert "ann" in text and "disabled" in text
     assert "no user named 'carl'" in cli("users", "disable", "carl", code=2).stderr
+
+
+def test_a_new_password_lifts_a_lockout_and_the_old_one_stops_working(cli) -> None:
+    from oms.domain.users import MAX_FAILURES
+    from oms.service.users import SignInRefused
+
+    cli("users", "create", "ann", "--role", "support", "--password-stdin", stdin=PASSWORD)
+    oms = Oms.connect(cli.url)
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(SignInRefused):
+            sign_in(oms, "ann", "wrong password!", "10.0.0.1")
+    with pytest.raises(SignInRefused, match="locked"):
+        sign_in(oms, "ann", PASSWORD, "10.0.0.2")
+    assert (
+        "password of ann changed"
+        in cli("users", "password", "ann", "--password-stdin", stdin="another passphrase").stdout
+    )
+    assert sign_in(oms, "ann", "another passphrase", "10.0.0.2").user.name == "ann"
+    with pytest.raises(SignInRefused, match="wrong name or password"):
+        sign_in(oms, "ann", PASSWORD, "10.0.0.2")
+    assert "password: must be" in cli("users", "password", "ann", "--password-stdin", code=2, stdin="short").stderr
+    oms.db.dispose()

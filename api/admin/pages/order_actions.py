@@ -56,10 +56,10 @@ def action(name: str) -> Callable[[Action], Action]:
 @admin_required("support")
 def order_action(channel: str, order_id: str, name: str) -> Any:
     """Do one action on the order, then show the order again with what happened or why not."""
+    seen_order(channel, order_id)  # 404 for a missing order or another channel's, before the form is read
     handler = ACTIONS.get(name)
     if handler is None:
         return _back(channel, order_id, f"no action {name!r}", "error")
-    seen_order(channel, order_id)  # 404 for another channel's order, before anything is read
     user = current_user()
     assert user is not None
     try:
