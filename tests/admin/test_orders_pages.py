@@ -98,6 +98,7 @@ def test_the_order_page_shows_lines_units_requests_money_and_timeline(admin_app,
         "Timeline",
     ):
         assert expected in text, expected
+    assert "<summary>Steps (1)</summary>" in text and "NEW (SHIPMENTCREATED)" in text
     assert "Hold the order" in text and "Cancel the order" in text  # what support may do on an open order
     assert "Release the order" not in text and "Authorize a return" not in text
 
