@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from oms.service import rulesets
+from oms.service import rules_text, rulesets
 from oms.service.orders import place_order
 from tests.admin.conftest import LiveServer, docs_screenshot
 from tests.admin.support import PASSWORD
@@ -113,3 +113,17 @@ def test_the_pages_fit_a_tablet_without_scrolling_sideways(page: Any, live_serve
     sign_in(page, "merchant")
     page.goto(url)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_the_format_button_rewrites_the_text_as_oms_rules_fmt_does(page: Any, live_server: LiveServer) -> None:
+    untidy = FIXED.replace('ruleset "web" version 1', 'ruleset   "web"   version 1').replace(
+        "\n  exclude", "\n      exclude"
+    )
+    sign_in(page, "merchant")
+    page.goto("/admin/rules/store")
+    editor = page.get_by_label("Rules text")
+    editor.fill(untidy)
+    page.get_by_role("button", name="Format (fmt)").click()
+    page.wait_for_function("document.getElementById('rules-text').value.startsWith('ruleset \"web\" version 1')")
+    assert editor.input_value() == rules_text.formatted(untidy)
+    assert rulesets.versions(live_server.oms, "store")["versions"] == []  # formatting stores nothing
