@@ -71,7 +71,9 @@ def money_problems(doc: dict[str, Any], currency: str | None) -> list[FieldError
             gross = to_amount(line.get("unit_price", 0)) * quantity
             if to_amount(line.get("discount", 0)) > gross:
                 errors.append(FieldError(f"lines[{i}].discount", "must not exceed unit_price times quantity"))
-    errors += _service_problems(doc, digits, currency, {ln.get("id") for ln in lines if isinstance(ln, dict)})
+    # Only text ids can clash with a service line's; a malformed id (a list, a dict) is the contract's to report.
+    ids = {ln["id"] for ln in lines if isinstance(ln, dict) and isinstance(ln.get("id"), str)}
+    errors += _service_problems(doc, digits, currency, ids)
     return errors
 
 
@@ -99,7 +101,7 @@ def _service_problems(doc: dict[str, Any], digits: int, currency: str | None, li
         lim.check_text(errors, f"{path}.id", service.get("id"), lim.MAX_CODE)
         if "id" not in service:
             errors.append(FieldError(f"{path}.id", "missing required field"))
-        elif service["id"] in seen:
+        elif isinstance(service["id"], str) and service["id"] in seen:
             errors.append(FieldError(f"{path}.id", f"{service['id']!r} is already the id of a line"))
         seen.add(service.get("id") if isinstance(service.get("id"), str) else None)
         if service.get("type", "shipping") not in SERVICE_TYPES:

@@ -86,6 +86,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "worker",
         ("Run a worker: waves, restock re-allocation and re-sourcing, from the queue OMS_TASK_QUEUE (default oms)."),
     ),
+    "users": (
+        "api.cli.users",
+        "users",
+        "Users of the admin pages (/admin): a password, one of the API's roles, optional channels.",
+    ),
     "webhooks": ("api.cli.relay", "webhooks", "Webhook subscriptions."),
 }
 

@@ -13,9 +13,10 @@ import click
 
 from api.cli.backend import emit, json_option
 from api.cli.inputs import BAD_INPUT, display_name, fail, load_document, read_text
+from oms.errors import InvalidInput
 from oms.service import rules_text
 from oms.service.rules_text import check_rules, count
-from rules_dsl import CompiledRuleset, RulesError, format_text
+from rules_dsl import CompiledRuleset
 from sourcing_engine import STRATEGIES, InputError, NetworkIndex, Plan
 from sourcing_engine.engine import check_order_against_network
 from sourcing_engine.schemas import load_network, load_order
@@ -58,10 +59,10 @@ def fmt(file: str, check_only: bool, write: bool) -> None:
         fail("--write needs a file and cannot be combined with --check")
     text = read_text(file)
     try:
-        formatted = format_text(text, display_name(file))
-    except RulesError as err:
-        for d in err.diagnostics:
-            click.echo(str(d), err=True)
+        formatted = rules_text.formatted(text, file=display_name(file))
+    except InvalidInput as err:
+        for e in err.errors:
+            click.echo(e.message, err=True)
         sys.exit(NEGATIVE)
     if check_only:
         if formatted != text:

@@ -66,6 +66,9 @@ def create_app(config: Mapping[str, Any] | None = None, oms: Oms | None = None) 
     for blueprint in resource_blueprints():
         api.register_blueprint(blueprint)
     app.add_url_rule(f"{DOCS_ASSETS}/<path:filename>", "docs_assets", _docs_asset)
+    from api.admin import init_app as init_admin  # the admin pages: same app, same handlers, same roles
+
+    init_admin(app)
     return app
 
 

@@ -24,10 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import current_app, g, request
+from flask import current_app, g, request, session
 
 from api.http.extensions import BEARER, current_oms
 from api.http.problems import Problem
+from oms.domain.users import User
 from oms.service.keys import ROLES, ApiKey, authenticate, digest
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,22 +38,29 @@ CACHE_SIZE = 4096
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    key_id: int
+    key_id: int  # 0 for a signed-in admin user
     name: str
     role: str
     channels: frozenset[str] | None  # None: every channel
+    user: bool = False  # a signed-in admin user's session rather than an API key
 
     def sees(self, channel: str) -> bool:
         return self.channels is None or channel in self.channels
 
     @property
     def actor(self) -> str:
-        """How the caller appears in histories: the key's name and id."""
+        """How the caller appears in histories: the key's name and id, or the admin user's name."""
+        if self.user:
+            return f"admin:{self.name}"[:100]
         return f"api:{self.name}#{self.key_id}"[:100]
 
     @classmethod
     def of(cls, key: ApiKey) -> Caller:
         return cls(key.id, key.name, key.role, key.channels)
+
+    @classmethod
+    def of_user(cls, user: User) -> Caller:
+        return cls(0, user.name, user.role, user.channels, user=True)
 
 
 class KeyCache:
@@ -80,7 +88,13 @@ class KeyCache:
 
 
 def current_caller() -> Caller | None:
-    """The authenticated caller of this request, or None without a valid key (memoised per request)."""
+    """The authenticated caller of this request, or None without a valid key (memoised per request).
+
+    Without an ``Authorization`` header, a signed-in admin session authenticates
+    as its user, from the same origin only, and with its CSRF token in
+    ``X-CSRFToken`` for anything but reading: the admin pages' scripts call the
+    API this way, and another site cannot.
+    """
     if "caller" in g:
         return g.caller
     header = request.headers.get("Authorization", "")
@@ -89,8 +103,20 @@ def current_caller() -> Caller | None:
     if scheme.lower() == "bearer" and secret.strip():
         cache: KeyCache = current_app.extensions["oms_key_cache"]
         found = cache.get(secret.strip(), _load)
+    elif not header:
+        found = _session_caller()
     g.caller = found
     return found
+
+
+def _session_caller() -> Caller | None:
+    from api.admin.access import current_user
+    from api.admin.security import session_csrf_ok
+
+    if "user_id" not in session or not session_csrf_ok(request):
+        return None
+    user = current_user()
+    return Caller.of_user(user) if user is not None else None
 
 
 def _load(secret: str) -> Caller | None:
@@ -143,7 +169,7 @@ def _unauthorized() -> Problem:
     return Problem(
         401,
         "unauthorized",
-        "send a valid API key as 'Authorization: Bearer oms_...'",
+        "send a valid API key as 'Authorization: Bearer oms_...' (or, signed in to /admin, the X-CSRFToken header)",
         headers={"WWW-Authenticate": 'Bearer realm="oms"'},
     )
 

@@ -12,6 +12,19 @@ from typing import Any
 
 from oms.adapters.database import DEFAULT_URL
 
+
+def boolean(raw: Any) -> bool:
+    """``1 true yes on`` or ``0 false no off`` (any case)."""
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(raw)
+
+
 # name: (default, type); docs/api.md explains each in its configuration table
 SETTINGS: dict[str, tuple[Any, type]] = {
     "OMS_DATABASE_URL": (DEFAULT_URL, str),
@@ -22,6 +35,8 @@ SETTINGS: dict[str, tuple[Any, type]] = {
     "OMS_IDEMPOTENCY_WAIT_SECONDS": (5.0, float),
     "OMS_LOG_LEVEL": ("INFO", str),
     "OMS_PAGE_LIMIT": (50, int),
+    "OMS_SECRET_KEY": ("", str),  # signs the admin session; empty: a key generated once per database
+    "OMS_ADMIN_SECURE_COOKIES": (False, boolean),  # Secure cookies even when the request did not come over TLS
 }
 MAX_PAGE_LIMIT = 500
 MAX_JSON_DEPTH = 64

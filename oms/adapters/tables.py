@@ -532,3 +532,38 @@ refund_lines = Table(
     Column("quantity", Integer, nullable=False),
     money("amount"),
 )
+
+# People who sign in to the admin pages; the password is kept only as its argon2 hash.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("channels", JSON),  # null: every channel
+    Column("disabled_at", UtcDateTime),  # null: may sign in
+    Column("failed_signins", Integer, nullable=False, server_default="0"),
+    Column("locked_until", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_signin_at", UtcDateTime),
+)
+
+# Failed sign-ins per client address, so that guessing across many names is slowed too (shared by all workers).
+signin_throttle = Table(
+    "signin_throttle",
+    metadata,
+    Column("address", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("window_started_at", UtcDateTime, nullable=False),
+    Column("blocked_until", UtcDateTime),
+)
+
+# Secrets the service generates for itself when none is configured (the admin session key).
+service_secrets = Table(
+    "service_secrets",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", String(255), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)

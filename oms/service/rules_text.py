@@ -1,6 +1,6 @@
-"""Rules text on its own: check it (every diagnostic with line and column) and explain it on one order.
+"""Rules text on its own: check it (every diagnostic with line and column), format it, explain it on one order.
 
-``oms rules check|explain`` and ``POST /v1/rules/check|explain`` call these
+``oms rules check|fmt|explain`` and ``POST /v1/rules/check|fmt|explain`` call these
 functions and render the same answer: the explanation is computed once here
 and shown as text by the command line, as JSON by both.
 """
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from oms.errors import FieldError, InvalidInput
-from rules_dsl import CompiledRuleset, Diagnostic, RulesError, RuleSettings, compile_ruleset, diagnose
+from rules_dsl import CompiledRuleset, Diagnostic, RulesError, RuleSettings, compile_ruleset, diagnose, format_text
 from sourcing_engine import NetworkIndex, Order, Plan, source
 from sourcing_engine.rules_bridge import verdict_for
 from sourcing_engine.schemas import plan_to_dict
@@ -48,6 +48,14 @@ def compiled_rules(text: str, path: str = "rules", file: str = "<rules>") -> Com
     if checked.ruleset is None:
         raise InvalidInput([FieldError(path, str(d)) for d in checked.diagnostics])
     return checked.ruleset
+
+
+def formatted(text: str, path: str = "text", file: str = "rules") -> str:
+    """``text`` in the canonical formatting of ``oms rules fmt``, or ``InvalidInput`` with its syntax errors."""
+    try:
+        return format_text(text, file)
+    except RulesError as err:
+        raise InvalidInput([FieldError(path, str(d)) for d in err.diagnostics]) from None
 
 
 def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Rules text checked or explained on its own; the answers are ``oms rules check`` and ``oms rules explain --json``."""
+"""Rules text checked, formatted or explained on its own: the answers of ``oms rules check|fmt|explain --json``."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ RULES_TEXT = {"validate": ma.validate.Length(max=MAX_RULES_TEXT)}
 
 class CheckSchema(Schema):
     text = ma.fields.String(required=True, metadata={"description": "rules text"}, **RULES_TEXT)
+
+
+class FormattedSchema(Schema):
+    text = ma.fields.String(required=True, metadata={"description": "the text in the canonical formatting"})
+    changed = ma.fields.Boolean(required=True, metadata={"description": "false: the text was already formatted"})
 
 
 class DiagnosticSchema(Schema):
