@@ -50,3 +50,16 @@ def test_a_form_posted_without_its_csrf_token_is_refused(page) -> None:
     assert answer.value.status == 400
     assert page.get_by_role("heading", name="Form refused").is_visible()
     assert page.goto("/admin/").url.endswith("/admin/login?next=/admin/")  # not signed in
+
+
+def test_the_pages_scripts_call_the_api_with_the_session_and_its_csrf_token(page) -> None:
+    browser_sign_in(page, "merchant")
+    checked = page.evaluate("omsApi('POST', '/v1/rules/check', {text: 'ruleset \"x\" version 1\\n'})")
+    assert checked["status"] == 200, checked
+    bare = page.evaluate(
+        "fetch('/v1/rules/check', {method: 'POST', headers: {'Content-Type': 'application/json'},"
+        " body: JSON.stringify({text: 'x'})}).then(r => r.status)"
+    )
+    assert bare == 401  # the session alone does not change anything: the CSRF header is needed
+    refused = page.evaluate("omsApi('POST', '/v1/orders', {})")
+    assert refused["status"] == 403 and refused["body"]["type"] == "urn:oms:problem:forbidden"

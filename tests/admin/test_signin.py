@@ -148,3 +148,12 @@ def test_a_new_password_ends_the_sessions_opened_with_the_old_one(admin_app) -> 
     set_password(oms, "support", "a brand new passphrase")
     assert client.get(DASHBOARD).status_code == 302
     assert sign_in(app.test_client(), "support", "a brand new passphrase").status_code == 302
+
+
+def test_an_unknown_admin_address_is_the_admin_not_found_page(admin_app) -> None:
+    app, _ = admin_app
+    assert app.test_client().get("/admin/nowhere").headers["Location"].startswith("/admin/login")
+    response = signed_in(app, "support").get("/admin/nowhere/at/all")
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert "No admin page at /admin/nowhere/at/all." in response.text
+    assert signed_in(app, "support").get("/admin/static/admin/admin.css").status_code == 200
