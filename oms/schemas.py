@@ -135,16 +135,27 @@ class StockMessageSchema(Schema):
     )
 
 
+# Made by the OMS from an order it knows (oms exchanges create, oms reshipments create), never posted.
+INTERNAL_TYPES = ("exchange", "reshipment")
+INTERNAL_MESSAGE = (
+    "{0} orders are created by the OMS from the original order (oms {0}s create or POST .../{0}s), "
+    "not posted by a channel: use normal"
+)
 _INTAKE = IntakeOrderSchema()  # built once: marshmallow copies every nested field on construction
 
 
-def load_intake_order(doc: Any) -> tuple[Order, dict[str, Any]]:
-    """The order, or ``InvalidInput`` with every problem: the engine's checks and the OMS's bounds."""
+def load_intake_order(doc: Any, *, internal: bool = False) -> tuple[Order, dict[str, Any]]:
+    """The order, or ``InvalidInput`` with every problem: the engine's checks and the OMS's bounds.
+
+    Exchanges and reshipments are made by the OMS (``internal``), never posted by a channel.
+    """
     if not isinstance(doc, dict):
         raise InvalidInput([FieldError("", "must be a JSON object")])
     rest, contacts, contact_errors = take_contacts(doc)
     engine_doc = engine_document(rest)
     found = _merged(_merged(_order_bounds(engine_doc), money_problems(doc, None)), contact_errors)
+    if not internal and doc.get("type") in INTERNAL_TYPES:
+        found = _merged([FieldError("type", INTERNAL_MESSAGE.format(doc["type"]))], found)
     try:
         order, extra = _load(_INTAKE, engine_doc)
     except InvalidInput as err:

@@ -22,7 +22,6 @@ from oms.intake_money import OrderMoney, money_problems, order_money
 from oms.limits import MAX_CODE, refuse_bad_texts
 from oms.schemas import load_intake_order
 from oms.service.app import Oms, transact
-from oms.service.refunds import cancelled_units, refund_cancelled
 from oms.service.sourcing import source_waiting
 from oms.service.unit_of_work import UnitOfWork
 from sourcing_engine import Order as EngineOrder
@@ -96,8 +95,19 @@ def place_order(app: Oms, doc: Any, actor: str = "intake") -> Placed:
     return transact(app, work)
 
 
-def record_order(app: Oms, uow: UnitOfWork, doc: dict[str, Any], loaded: tuple, digest: str, actor: str) -> Order:
-    """Check a loaded order against the catalog, record it and source it unless its channel batches."""
+def record_order(
+    app: Oms,
+    uow: UnitOfWork,
+    doc: dict[str, Any],
+    loaded: tuple,
+    digest: str,
+    actor: str,
+    hold: tuple[str, str] | None = None,
+) -> Order:
+    """Check a loaded order against the catalog, record it and source it unless its channel batches.
+
+    ``hold`` (a hold reason and its note) keeps it ON HOLD instead, as an exchange waiting for its return.
+    """
     engine_order, extra = loaded
     snapshot = uow.catalog.snapshot()
     original = extra["original_order_id"]
@@ -110,7 +120,9 @@ def record_order(app: Oms, uow: UnitOfWork, doc: dict[str, Any], loaded: tuple, 
     uow.orders.add(order)
     record_preshipped(order, {sku: p.manage_stock for sku, p in products.items()}, ctx)
     channel = snapshot.channels[order.channel]
-    if channel.remorse_minutes and order.waiting_parts():
+    if hold is not None and order.waiting_parts():
+        holds.hold(order, hold[0], hold[1], ctx)
+    elif channel.remorse_minutes and order.waiting_parts():
         holds.start_remorse(order, channel.remorse_minutes, ctx)
     elif channel.sourcing_mode == "direct" or order.delivery_method == "pickup":  # MOM: ISPU is always direct
         source_waiting(app, uow, order, ctx)
@@ -284,10 +296,8 @@ def cancel_order(
     def work(uow: UnitOfWork) -> int:
         order = uow.orders.by_number(number, channel, lock=True)
         ctx = uow.context(actor)
-        before = cancelled_units(order)
-        units = cancellation.cancel(order, lines, reason, ctx)
+        units = cancellation.cancel(order, lines, reason, ctx)  # the commit refunds what it cancelled
         order.refresh_status(ctx)
-        refund_cancelled(uow, order, before, ctx)
         uow.commit()
         return units
 
