@@ -71,7 +71,7 @@ class Exchanged:
                 }
                 for ln in self.order.lines
             ],
-            "price_difference": None if self.difference is None else str(self.difference),
+            "price_difference": None if self.difference is None else text(self.difference, cur),
             "units": units,
         }
 
