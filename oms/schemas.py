@@ -14,6 +14,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from oms import intake_spec
 from oms import limits as lim
 from oms.catalog_schemas import ChannelSchema, ProductSchema, load_channels, load_products, load_stock_rows
 from oms.contacts import AddressSchema, CustomerSchema, take_contacts
@@ -79,10 +80,15 @@ class IntakeOrderSchema(OrderSchema):
         ),
         error_messages={**MESSAGES, "invalid": "must be a string"},
         load_default="normal",
+        metadata={"enum": ["normal"], "description": "exchanges and reshipments are created by the OMS"},
     )
     original_order_id = _text(lim.MAX_CODE, load_default=None, allow_none=True)
-    # Checked by ``oms.contacts`` before this schema sees the order; declared here for the API's spec.
+    # Checked by ``oms.contacts`` and ``oms.intake_money`` before this schema sees the order (the engine
+    # reads none of them); declared here for the API's spec.
     customer = fields.Nested(CustomerSchema, allow_none=True)
+    currency = intake_spec.currency()
+    service_lines = intake_spec.service_lines()
+    lines = intake_spec.lines()
     billing_address = fields.Nested(AddressSchema, allow_none=True)
 
     @validates_schema

@@ -90,3 +90,22 @@ def test_exchange_bodies_with_extreme_values_are_answered_cleanly_and_write_noth
     answer = send(api, "post", EXCHANGES, body)
     assert_clean(answer)
     assert len(exchanges_of(api)) == before + (1 if answer.status_code == 201 else 0)
+
+
+def test_the_intake_schema_in_the_spec_shows_the_money_intake_accepts_with_its_bounds(app) -> None:
+    spec = app.test_client().get("/openapi.json").json
+    schemas = spec["components"]["schemas"]
+    intake = schemas["IntakeOrder"]["properties"]
+    assert intake["currency"]["pattern"] == "^[A-Z]{3}$" and intake["service_lines"]["maxItems"] == 100
+    assert intake["type"]["enum"] == ["normal"] and intake["lines"]["maxItems"] == 1000
+    line = schemas["IntakeLine"]["properties"]
+    for name in ("unit_price", "discount", "tax"):
+        assert line[name]["type"] == ["string", "number"] and line[name]["minimum"] == 0, name
+    assert line["unit_price"]["maximum"] == 1e9 and line["tax"]["maximum"] == 1e15
+    assert line["sku"]["maxLength"] == 64
+    service = schemas["ServiceLine"]
+    assert set(service["required"]) == {"id", "amount"} and service["properties"]["type"]["enum"] == [
+        "shipping",
+        "service",
+    ]
+    assert "/v1/orders/{channel}/{order_id}/exchanges" in spec["paths"]
