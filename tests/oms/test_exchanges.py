@@ -177,3 +177,22 @@ def test_units_sourcing_cancels_are_refunded_in_the_same_transaction(app):
     ff.decline(app, req["request_id"], note="broken")  # no other source: the last unit is cancelled too
     money = money_of(app, "O5")
     assert money["refunded"] == money["paid"] == "30.00" and len(rf.list_refunds(app, "O5")) == 2
+
+
+def test_cancelling_a_bundle_line_refunds_the_whole_bundle_and_never_what_an_appeasement_took(app):
+    from oms.service.orders import cancel_order
+
+    load_network(app, returns_network({("WH1", "A"): 5, ("WH1", "B"): 5}))
+    lines = [
+        {"id": "1", "sku": "A", "quantity": 1, "unit_price": "30.00", "bundle": "K"},
+        {"id": "2", "sku": "B", "quantity": 2, "unit_price": "5.00", "bundle": "K"},
+    ]
+    place_order(app, paid_order("O6", lines))
+    rf.appease(app, "O6", "web", rf.Appeasement("GOODWILL", lines={"1": "25.00"}), "cs")
+    cancel_order(app, "O6", {"1": 1}, "web", actor="customer service")
+    refund = next(r for r in rf.list_refunds(app, "O6") if r["kind"] == "refund")
+    assert (refund["reason"], refund["created_by"]) == ("CANCELLATION", "customer service")
+    assert {ln["line_id"]: ln["amount"] for ln in refund["lines"]} == {"1": "5.00", "2": "10.00"}
+    money = money_of(app, "O6")
+    assert money["refunded"] == money["paid"] == "40.00" and money["refundable"] == "0.00"
+    assert order_view(app, "O6")["lines"][1]["units"] == {"CANCELLED": 2}
