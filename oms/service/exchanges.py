@@ -73,6 +73,7 @@ class Exchanged:
             ],
             "price_difference": None if self.difference is None else text(self.difference, cur),
             "units": units,
+            "created_by": self.ret.created_by,
         }
 
 

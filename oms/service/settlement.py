@@ -47,6 +47,7 @@ class Settled:
             "status": str(self.order.status),
             "reason": self.order.reason,
             "cancelled_units": self.cancelled,
+            "updated_by": self.ret.updated_by,
         }
 
 

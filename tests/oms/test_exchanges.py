@@ -196,3 +196,12 @@ def test_cancelling_a_bundle_line_refunds_the_whole_bundle_and_never_what_an_app
     money = money_of(app, "O6")
     assert money["refunded"] == money["paid"] == "40.00" and money["refundable"] == "0.00"
     assert order_view(app, "O6")["lines"][1]["units"] == {"CANCELLED": 2}
+
+
+def test_the_original_order_timeline_tells_the_exchange_and_its_release(app):
+    shipped(app, exchange_mode="after_return")
+    exchange(app, **{"1": (1, "C")})
+    rt.receive_return(app, the_return(app)["id"], {}, "wh")
+    steps = [(e["entity"], e["to"], e["actor"], e["note"]) for e in order_view(app, "O1")["timeline"]]
+    assert ("exchange", "created", "cs", "order O1-E1") in steps
+    assert ("exchange", "released", "wh", "order O1-E1") in steps

@@ -55,3 +55,4 @@ class ExchangeSchema(Schema):
     lines = fields.List(fields.Nested(ExchangedLineSchema), required=True)
     price_difference = fields.String(required=True, allow_none=True)
     units = fields.Dict(required=True)
+    created_by = fields.String(required=True)
