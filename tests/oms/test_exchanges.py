@@ -205,3 +205,27 @@ def test_the_original_order_timeline_tells_the_exchange_and_its_release(app):
     steps = [(e["entity"], e["to"], e["actor"], e["note"]) for e in order_view(app, "O1")["timeline"]]
     assert ("exchange", "created", "cs", "order O1-E1") in steps
     assert ("exchange", "released", "wh", "order O1-E1") in steps
+
+
+def test_eight_threads_exchanging_one_line_at_once_make_exactly_one_exchange(app):
+    import threading
+
+    shipped(app)
+    outcomes: list[str] = []
+
+    def ask() -> None:
+        try:
+            exchange(app, **{"1": (1, "C")})
+            outcomes.append("made")
+        except InvalidInput as err:
+            assert "exchanged already" in str(err)
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["made"] + ["refused"] * 7
+    assert [o["order_id"] for o in order_view(app, "O1")["linked_orders"]] == ["O1-E1"]
+    assert len(rt.list_returns(app, "O1")) == 1
