@@ -226,11 +226,11 @@ class Ledger:
         return {"currency": cur, **total, "lines": rows}
 
 
-def cancelled_in(events: list[Any]) -> dict[str, int]:
-    """Units of each line that ``events`` (an order's, not yet written) moved to CANCELLED."""
+def cancelled_in(events: list[Any], but: tuple[str, ...] = ()) -> dict[str, int]:
+    """Units of each line that ``events`` (an order's, not yet written) moved to CANCELLED, but for ``but`` reasons."""
     units: dict[str, int] = {}
     for e in events:
-        if getattr(e, "entity", None) == "line" and e.to_status == LineStatus.CANCELLED:
+        if getattr(e, "entity", None) == "line" and e.to_status == LineStatus.CANCELLED and e.to_reason not in but:
             units[e.entity_id] = units.get(e.entity_id, 0) + e.quantity
     return units
 

@@ -21,9 +21,9 @@ from oms.domain.events import Context
 from oms.domain.exchanges import return_of_exchange, units_back
 from oms.domain.order import Order
 from oms.domain.post_sales import PostSalesEvent, PostSalesSettings
-from oms.domain.refunds import Ledger, Refund
+from oms.domain.refunds import CANCELLATION, Ledger, Refund
 from oms.domain.returns import Return, ReturnStatus
-from oms.domain.statuses import OrderStatus, Reason
+from oms.domain.statuses import LineStatus, OrderStatus, Reason
 from oms.service.app import Oms
 from oms.service.sourcing import source_waiting
 from oms.service.unit_of_work import UnitOfWork
@@ -111,3 +111,36 @@ def _waiting_exchange(uow: UnitOfWork, order: Order, ret: Return) -> Order | Non
             on_hold = exchange.status == OrderStatus.ONHOLD and exchange.hold_reason == holds.WAITING_RETURN
             return exchange if on_hold else None
     return None
+
+
+def refund_cancelled_exchange(uow: UnitOfWork, order: Order, cancelled: dict[str, int], ctx: Context) -> None:
+    """Give back the value of an exchange's units cancelled by anything but their return (no stock, a decline).
+
+    Once the units they replace are back (the return received), their value is
+    refunded on the paid order at once; while the return is open and nothing
+    of the exchange is left, the return becomes an ordinary one, refunded on
+    receipt by the refund rules (and the line may be exchanged again).
+    """
+    return_id = return_of_exchange(order)
+    if return_id is None or order.original_number is None:
+        return
+    parent = uow.orders.by_number(order.original_number, order.channel, lock=True)
+    assert parent.id is not None
+    ret = next((r for r in uow.post_sales.returns_of(parent.id) if r.id == return_id), None)
+    if ret is None or ret.refund:
+        return
+    if ret.is_open:
+        ret.refund = all(p.status == LineStatus.CANCELLED for p in order.parts)
+        return
+    good, _ = units_back(ret)
+    units = {line_id: min(n, good.get(line_id, 0)) for line_id, n in cancelled.items()}
+    paid = paid_order(uow, parent)
+    assert paid.id is not None
+    ledger = Ledger(paid, uow.post_sales.refunds_of(paid.id))
+    lines = [r for line_id, n in units.items() if n > 0 and (r := ledger.unit_refund(line_id, n))]
+    if lines:
+        ledger.check(lines)
+        refund = Refund(paid, "refund", CANCELLATION, lines, ctx, note=f"exchange {order.number} cancelled")
+        uow.post_sales.add(refund)
+        settings = uow.catalog.snapshot().channels[paid.channel].post_sales
+        refund.submit(settings.auto_release_refunds, ctx)

@@ -229,3 +229,28 @@ def test_eight_threads_exchanging_one_line_at_once_make_exactly_one_exchange(app
     assert sorted(outcomes) == ["made"] + ["refused"] * 7
     assert [o["order_id"] for o in order_view(app, "O1")["linked_orders"]] == ["O1-E1"]
     assert len(rt.list_returns(app, "O1")) == 1
+
+
+def test_an_exchange_sourcing_cannot_serve_turns_its_return_into_an_ordinary_refunding_one(app):
+    load_network(app, returns_network({("WH1", "A"): 5}))  # no B anywhere, and B is not backordered
+    place_order(app, paid_order("O1", [LINES[0]]))
+    ship_all(app, "O1")
+    made = exchange(app, **{"1": (1, "B")})
+    assert (made["status"], made["reason"]) == ("CANCELLED", "OUTOFSTOCK")
+    ret = the_return(app)
+    assert ret["refund"] is True and rf.list_refunds(app, "O1") == []  # nothing back before the units are
+    rt.receive_return(app, ret["id"], {}, "wh")
+    assert line_money(app, "O1", "1")["refunded"] == Decimal("10.30")
+    assert exchange(app, **{"1": (1, "A")})["order_id"] == "O1-E2"  # the failed exchange left the line free
+
+
+def test_units_of_a_released_exchange_that_no_source_can_ship_are_refunded_on_the_original(app):
+    shipped(app, exchange_mode="after_return")
+    exchange(app, **{"1": (2, "B")})
+    rt.receive_return(app, the_return(app)["id"], {}, "wh")
+    [req] = order_view(app, "O1-E1")["shipment_requests"]
+    ff.decline(app, req["request_id"], note="torn")  # WH1 alone had B, not backordered: nothing to ship
+    assert order_view(app, "O1-E1")["lines"][0]["units"] == {"CANCELLED": 2}
+    [refund] = rf.list_refunds(app, "O1")
+    assert (refund["reason"], refund["amount"], refund["note"]) == ("CANCELLATION", "20.60", "exchange O1-E1 cancelled")
+    assert rf.list_refunds(app, "O1-E1") == []
