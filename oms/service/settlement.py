@@ -89,7 +89,11 @@ def settle_exchange(app: Oms, uow: UnitOfWork, order: Order, ret: Return, ctx: C
         return
     _good, bad = units_back(ret)
     why = Reason.RETURNCANCELLED if ret.status == ReturnStatus.CANCELLED else Reason.RETURNREJECTED
-    cancelled = {line_id: units for line_id, units in bad.items() if units > 0}
+    still_open = {
+        ln.line_id: sum(p.quantity for p in exchange.parts if p.line_id == ln.line_id and not p.is_final)
+        for ln in exchange.lines
+    }  # an operator may have cancelled some already
+    cancelled = {line_id: n for line_id, units in bad.items() if (n := min(units, still_open.get(line_id, 0))) > 0}
     if cancelled:
         cancellation.cancel(exchange, dict(cancelled), why, ctx)
     holds.lift(exchange)
