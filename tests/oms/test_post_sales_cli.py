@@ -68,11 +68,12 @@ def test_adjust_price_outside_store_picking_is_refused_with_exit_code_1(oms) -> 
 
 
 def test_an_exchange_from_the_command_line_makes_the_linked_order_and_refuses_a_second_one(oms) -> None:
-    made = json.loads(oms("exchanges", "create", "O1", "--line", "1:1=B", "--price", "1=25", "--json").stdout)
-    assert (made["order_id"], made["lines"][0]["sku"], made["price_difference"]) == ("O1-E1", "B", "5.01")
+    made = json.loads(oms("exchanges", "create", "O1", "--line", "1:1=A", "--price", "1=25", "--json").stdout)
+    assert (made["order_id"], made["lines"][0]["sku"], made["price_difference"]) == ("O1-E1", "A", "5.01")
+    assert made["status"] == "LOGISTICS"  # sourced at once: the channel's exchange_mode is immediate
     shown = json.loads(oms("orders", "show", "O1", "--json").stdout)
     assert {"order_id": "O1-E1", "type": "exchange", "status": made["status"]} in shown["linked_orders"]
-    again = oms("exchanges", "create", "O1", "--line", "1=B", code=2)
+    again = oms("exchanges", "create", "O1", "--line", "1=A", code=2)
     assert "lines.1: line 1 was exchanged already" in again.stderr and again.stderr.count("\n") == 1
 
 
