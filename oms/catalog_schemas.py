@@ -111,6 +111,7 @@ class PostSalesSchema(Schema):
     max_price_increase_pct = integer(0, 1000)
     max_price_decrease_pct = integer(0, 100)
     reshipment_reasons = fields.List(fields.String(validate=REASON_CODE), validate=validate.Length(min=1, max=100))
+    exchange_mode = choice("immediate", "after_return")
 
 
 def _currency(value: Any) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from oms import intake_spec
 from oms import limits as lim
 from oms.catalog_schemas import ChannelSchema, ProductSchema, load_channels, load_products, load_stock_rows
 from oms.contacts import AddressSchema, CustomerSchema, take_contacts
@@ -79,10 +80,15 @@ class IntakeOrderSchema(OrderSchema):
         ),
         error_messages={**MESSAGES, "invalid": "must be a string"},
         load_default="normal",
+        metadata={"enum": ["normal"], "description": "exchanges and reshipments are created by the OMS"},
     )
     original_order_id = _text(lim.MAX_CODE, load_default=None, allow_none=True)
-    # Checked by ``oms.contacts`` before this schema sees the order; declared here for the API's spec.
+    # Checked by ``oms.contacts`` and ``oms.intake_money`` before this schema sees the order (the engine
+    # reads none of them); declared here for the API's spec.
     customer = fields.Nested(CustomerSchema, allow_none=True)
+    currency = intake_spec.currency()
+    service_lines = intake_spec.service_lines()
+    lines = intake_spec.lines()
     billing_address = fields.Nested(AddressSchema, allow_none=True)
 
     @validates_schema
@@ -135,16 +141,27 @@ class StockMessageSchema(Schema):
     )
 
 
+# Made by the OMS from an order it knows (oms exchanges create, oms reshipments create), never posted.
+INTERNAL_TYPES = ("exchange", "reshipment")
+INTERNAL_MESSAGE = (
+    "{0} orders are created by the OMS from the original order (oms {0}s create or POST .../{0}s), "
+    "not posted by a channel: use normal"
+)
 _INTAKE = IntakeOrderSchema()  # built once: marshmallow copies every nested field on construction
 
 
-def load_intake_order(doc: Any) -> tuple[Order, dict[str, Any]]:
-    """The order, or ``InvalidInput`` with every problem: the engine's checks and the OMS's bounds."""
+def load_intake_order(doc: Any, *, internal: bool = False) -> tuple[Order, dict[str, Any]]:
+    """The order, or ``InvalidInput`` with every problem: the engine's checks and the OMS's bounds.
+
+    Exchanges and reshipments are made by the OMS (``internal``), never posted by a channel.
+    """
     if not isinstance(doc, dict):
         raise InvalidInput([FieldError("", "must be a JSON object")])
     rest, contacts, contact_errors = take_contacts(doc)
     engine_doc = engine_document(rest)
     found = _merged(_merged(_order_bounds(engine_doc), money_problems(doc, None)), contact_errors)
+    if not internal and doc.get("type") in INTERNAL_TYPES:
+        found = _merged([FieldError("type", INTERNAL_MESSAGE.format(doc["type"]))], found)
     try:
         order, extra = _load(_INTAKE, engine_doc)
     except InvalidInput as err:

@@ -29,6 +29,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "demo",
         "Run the whole order flow on the sample network and print each order's timeline.",
     ),
+    "exchanges": (
+        "api.cli.post_sales",
+        "exchanges",
+        "Exchanges: shipped units swapped for other SKUs through a return that refunds nothing.",
+    ),
     "extensions": (
         "api.cli.extensions",
         "extensions",

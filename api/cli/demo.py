@@ -2,9 +2,10 @@
 
 Loads the sample network and channels, places a dozen varied orders (home
 delivery, a bundle, click and collect with ship-to-store, virtual and
-pre-shipped lines, a backorder, an exchange), then plays the sources' part:
-ships some, declines one (it is sourced again elsewhere), lets a customer
-cancel, restocks the backorder, and prints every order with its timeline.
+pre-shipped lines, a backorder), then plays the sources' part: ships some,
+declines one (it is sourced again elsewhere), lets a customer cancel,
+restocks the backorder, exchanges a shipped shirt, and prints every order
+with its timeline.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from oms.adapters.migrate import upgrade
 from oms.service import fulfillment as ff
 from oms.service.app import Oms
 from oms.service.catalog import load_network
+from oms.service.exchanges import ExchangeLine, ExchangeRequest, create_exchange
 from oms.service.inventory import update_stock
 from oms.service.orders import cancel_order, place_order
 from oms.service.views import order_view
@@ -52,17 +54,6 @@ MORE_ORDERS = [
             {"id": "1", "sku": "JEANS-32", "quantity": 1, "unit_price": 59.0},
             {"id": "2", "sku": "MUG-SET", "quantity": 1, "unit_price": 25.0},
         ],
-    },
-    {
-        "id": "ORD-1012",
-        "channel": "web",
-        "type": "exchange",
-        "original_order_id": "ORD-1001",
-        "delivery": {
-            "method": "ship",
-            "address": {"lat": 48.1351, "lon": 11.582, "country": "DE", "postcode": "80331"},
-        },
-        "lines": [{"id": "1", "sku": "TSHIRT-M", "quantity": 1, "unit_price": 0.0}],
     },
 ]
 
@@ -108,8 +99,11 @@ def _run(app: Oms) -> None:
         placed = place_order(app, doc, actor="demo")
         console.print(f"placed {placed.channel}/{placed.order_id}: {placed.status}/{placed.reason}")
     _fulfil(app)
-    for doc in docs:
-        print_order(order_view(app, doc["id"], doc["channel"]))
+    exchange = ExchangeRequest({"1": ExchangeLine(1, "TSHIRT-M")}, "DAMAGED", "WH-MUC")  # a torn shirt, sent to Munich
+    made = create_exchange(app, "ORD-1001", "web", exchange, actor="customer service")
+    console.print(f"exchanged 1 x TSHIRT-M of web/ORD-1001: {made['order_id']} is {made['status']}")
+    for channel, number in [(doc["channel"], doc["id"]) for doc in docs] + [("web", made["order_id"])]:
+        print_order(order_view(app, number, channel))
 
 
 def _requests(app: Oms, number: str, method: str | None = None) -> list[dict]:

@@ -23,6 +23,7 @@ from oms.domain.cancellation import CANCEL_REASONS
 from oms.errors import InvalidInput
 from oms.service import orders as service
 from oms.service.exceptions import exceptions_view
+from oms.service.intake_checks import check_orders
 from oms.service.views import order_view
 
 
@@ -40,7 +41,7 @@ def place(file: str, as_json: bool) -> None:
     docs = _documents(read_text(file), name)
     app = open_oms()
     with reported(name):
-        problems = service.check_orders(app, [doc for _, doc in docs])
+        problems = check_orders(app, [doc for _, doc in docs])
     if problems:
         position, problem = problems[0]
         more = f"; and {len(problems) - 1} more order(s) with problems" if len(problems) > 1 else ""

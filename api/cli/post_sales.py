@@ -201,6 +201,65 @@ def create_reshipment(order_id: str, lines: tuple[str, ...], reason: str, channe
     )
 
 
+@click.group("exchanges")
+def exchanges() -> None:
+    """Exchanges: shipped units swapped for other SKUs through a return that refunds nothing."""
+
+
+def _exchange_lines(specs: tuple[str, ...], prices: tuple[str, ...]) -> dict[str, Any]:
+    """``--line 1:2=SKU`` and ``--price 1=12.50`` as {"1": ExchangeLine(2, "SKU", "12.50")}."""
+    from oms.service.exchanges import ExchangeLine
+
+    by_line: dict[str, str] = {}
+    for spec in prices:
+        line_id, sep, value = spec.partition("=")
+        if not line_id or not sep:
+            fail(f"--price {spec!r}: give LINE=AMOUNT")
+        by_line[line_id] = value
+    out: dict[str, Any] = {}
+    for spec in specs:
+        units, sep, sku = spec.partition("=")
+        if not sep:
+            fail(f"--line {spec!r}: give LINE=NEW_SKU or LINE:QUANTITY=NEW_SKU")
+        [(line_id, quantity)] = _units((units,), "--line").items()
+        if line_id in out:
+            fail(f"--line {spec!r}: line {line_id} is given twice")
+        out[line_id] = ExchangeLine(quantity, sku, by_line.pop(line_id, None))
+    if by_line:
+        fail(f"--price {next(iter(by_line))}=...: that line is not exchanged (--line)")
+    return out
+
+
+@exchanges.command("create")
+@click.argument("order_id")
+@click.option("--line", "lines", multiple=True, required=True, metavar="LINE[:QTY]=NEW_SKU", help="Units to swap.")
+@click.option("--price", "prices", multiple=True, metavar="LINE=AMOUNT", help="New unit price, to report a difference.")
+@click.option("--reason", default=None, help="A return reason code of the channel (default: EXCHANGE).")
+@click.option("--source", default=None, help="Return-to source (needs the 'returns' capability).")
+@channel_option
+@json_option
+def create_exchange(
+    order_id: str, lines: tuple[str, ...], prices: tuple[str, ...], reason: str | None, source: str | None, **opts: Any
+) -> None:
+    """Create an exchange order <id>-E1 (then -E2...) of new SKUs at the value of the shipped units returned."""
+    from oms.service.exchanges import ExchangeRequest
+    from oms.service.exchanges import create_exchange as create
+
+    request = ExchangeRequest(_exchange_lines(lines, prices), reason, source)
+    with reported(order_id):
+        doc = create(open_oms(), order_id, opts["channel"], request, actor="cli")
+    _show(doc, opts["as_json"], _exchange_line)
+
+
+def _exchange_line(d: dict[str, Any]) -> str:
+    swaps = ", ".join(f"{ln['line_id']} x{ln['quantity']} {ln['old_sku']} -> {ln['sku']}" for ln in d["lines"])
+    difference = f", price difference {d['price_difference']} {d['currency']}" if d["price_difference"] else ""
+    return (
+        f"{d['channel']}/{d['order_id']}: exchange of {d['original_order_id']} ({swaps}), {d['status']}"
+        f"{'/' + d['reason'] if d['reason'] else ''}; return {d['return_id']} {d['return_status']}{difference}"
+    )
+
+
 @click.command("adjust-price")
 @click.argument("order_id")
 @click.argument("line_id")

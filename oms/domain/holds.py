@@ -20,6 +20,7 @@ from oms.domain.statuses import HANDED_OVER, LineStatus, OrderStatus, Reason
 from oms.errors import FieldError, InvalidInput, Refused
 
 REMORSE = "PENDING_REMORSE_TIME"
+WAITING_RETURN = "WAITING_RETURN"
 HOLD_REASONS = {
     # MOM's ON HOLD reasons
     REMORSE: "the customer may still change their mind (remorse period)",
@@ -33,6 +34,7 @@ HOLD_REASONS = {
     "FRAUD_REVIEW": "the order is being reviewed for fraud",
     "PAYMENT_ISSUE": "a payment problem is being sorted out",
     "STOCK_CHECK": "stock is being counted before the order ships",
+    WAITING_RETURN: "an exchange waits for the units it replaces to come back in good condition",
 }
 
 

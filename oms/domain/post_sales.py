@@ -15,6 +15,8 @@ from oms.domain.events import Event
 RETURN_REASONS = ("DAMAGED", "WRONG_ITEM", "NOT_AS_DESCRIBED", "CHANGED_MIND", "OTHER")
 APPEASEMENT_REASONS = ("LATE_DELIVERY", "DAMAGED", "GOODWILL", "PRICE_MATCH", "OTHER")
 RESHIPMENT_REASONS = ("LOST", "DAMAGED_IN_TRANSIT", "WRONG_ITEM", "OTHER")
+# immediate: the exchange order is sourced at once; after_return: it waits ON HOLD until the units come back good
+EXCHANGE_MODES = ("immediate", "after_return")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,7 @@ class PostSalesSettings:
     reshipment_reasons: tuple[str, ...] = RESHIPMENT_REASONS
     max_price_increase_pct: int = 10  # of the price paid, for store price adjustments
     max_price_decrease_pct: int = 50
+    exchange_mode: str = "immediate"
 
     @classmethod
     def from_json(cls, doc: dict[str, Any] | None) -> PostSalesSettings:

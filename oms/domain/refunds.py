@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from oms.domain.events import Context
 from oms.domain.money import ZERO, allocate, share, text
 from oms.domain.post_sales import PostSalesEvent
+from oms.domain.statuses import LineStatus
 from oms.errors import IllegalTransition, Refused
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ class RefundStatus(StrEnum):
 
 
 KINDS = ("refund", "appeasement")
+CANCELLATION = "CANCELLATION"  # the reason of the refund of cancelled units
 _NEXT = {
     RefundStatus.REQUESTED: {RefundStatus.PENDING_RELEASE, RefundStatus.CANCELLED},
     RefundStatus.PENDING_RELEASE: {RefundStatus.RELEASED, RefundStatus.CANCELLED},
@@ -140,7 +142,8 @@ class Ledger:
         self.refunds = refunds
 
     def paid(self, line_id: str) -> Decimal:
-        return self.order.charge(line_id).paid
+        """Nothing for a linked order (exchange, reshipment): its lines are paid on the order it replaces."""
+        return self.order.charge(line_id).paid if self.order.type == "normal" else ZERO
 
     def given_back(self, line_id: str, *, status: RefundStatus | None = None) -> Decimal:
         return sum(
@@ -162,7 +165,8 @@ class Ledger:
         """The refund of ``units`` more units of an order line: their cumulative share, within what is left."""
         line = self.order.line(line_id)
         before, cur = self.units_refunded(line_id), self.order.currency
-        worth = share(line.paid, before + units, line.quantity, cur) - share(line.paid, before, line.quantity, cur)
+        paid = self.paid(line_id)
+        worth = share(paid, before + units, line.quantity, cur) - share(paid, before, line.quantity, cur)
         amount = min(worth, self.refundable(line_id))
         return RefundLine(line_id, units, amount) if amount > 0 else None
 
@@ -220,3 +224,32 @@ class Ledger:
             for key in ("paid", "refunded", "pending", "refundable")
         }
         return {"currency": cur, **total, "lines": rows}
+
+
+def cancelled_in(events: list[Any], but: tuple[str, ...] = ()) -> dict[str, int]:
+    """Units of each line that ``events`` (an order's, not yet written) moved to CANCELLED, but for ``but`` reasons."""
+    units: dict[str, int] = {}
+    for e in events:
+        if getattr(e, "entity", None) == "line" and e.to_status == LineStatus.CANCELLED and e.to_reason not in but:
+            units[e.entity_id] = units.get(e.entity_id, 0) + e.quantity
+    return units
+
+
+def cancellation_refund(order: Order, refunds: list[Refund], cancelled: dict[str, int], ctx: Context) -> Refund | None:
+    """The refund of units just cancelled (MOM: cancelling a line of a paid order creates its refund).
+
+    Cancelled units are refunded like returned ones, by cumulative share (the
+    last unit takes the remainder); once nothing of the order is left, its
+    service lines too.  Never beyond the invariant: what appeasements or other
+    refunds took first is not given twice.
+    """
+    ledger = Ledger(order, refunds)
+    lines = [r for line_id, units in cancelled.items() if units > 0 and (r := ledger.unit_refund(line_id, units))]
+    if all(p.status == LineStatus.CANCELLED for p in order.parts):
+        lines += [
+            RefundLine(s.line_id, 0, left) for s in order.service_lines if (left := ledger.refundable(s.line_id)) > 0
+        ]
+    if not lines:
+        return None
+    ledger.check(lines)
+    return Refund(order, "refund", CANCELLATION, lines, ctx)

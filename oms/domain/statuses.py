@@ -91,6 +91,8 @@ class Reason:
     EXCLUDEDBYRULE = "EXCLUDEDBYRULE"  # ours: the rules left the line no source
     CUSTOMERREQ = "CUSTOMERREQ"
     ASSOCIATEDITEMCANCELLED = "ASSOCIATEDITEMCANCELLED"
+    RETURNREJECTED = "RETURNREJECTED"  # ours: an exchange's units whose return came back damaged or was rejected
+    RETURNCANCELLED = "RETURNCANCELLED"  # ours: an exchange's units whose return was cancelled
 
 
 WAITING_REASONS = frozenset(

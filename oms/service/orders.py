@@ -6,23 +6,20 @@ transaction took the stock or inserted the same order first).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from oms.domain import cancellation, holds
 from oms.domain.allocation import flag_backorder_exceptions, record_preshipped
 from oms.domain.cancellation import CANCEL_REASONS
-from oms.domain.catalog import CatalogSnapshot
 from oms.domain.order import Order, OrderLine
 from oms.domain.statuses import HANDED_OVER, LineStatus, OrderStatus, Reason
-from oms.errors import Conflict, FieldError, InvalidInput, OmsError, Refused
+from oms.errors import Conflict, FieldError, InvalidInput, Refused
 from oms.intake_money import OrderMoney, money_problems, order_money
 from oms.limits import MAX_CODE, refuse_bad_texts
 from oms.schemas import load_intake_order
 from oms.service.app import Oms, transact
-from oms.service.refunds import cancelled_units, refund_cancelled
+from oms.service.intake_checks import check_against_catalog, conflict, payload_digest
 from oms.service.sourcing import source_waiting
 from oms.service.unit_of_work import UnitOfWork
 from sourcing_engine import Order as EngineOrder
@@ -87,7 +84,7 @@ def place_order(app: Oms, doc: Any, actor: str = "intake") -> Placed:
         existing = uow.orders.find(engine_order.id, engine_order.channel) if attempts > 1 else None
         if existing is not None:
             if existing.payload_hash != digest:
-                raise Conflict(_conflict(engine_order))
+                raise Conflict(conflict(engine_order))
             return _placed(existing, False)
         order = record_order(app, uow, doc, (engine_order, extra), digest, actor)
         uow.commit()
@@ -96,8 +93,19 @@ def place_order(app: Oms, doc: Any, actor: str = "intake") -> Placed:
     return transact(app, work)
 
 
-def record_order(app: Oms, uow: UnitOfWork, doc: dict[str, Any], loaded: tuple, digest: str, actor: str) -> Order:
-    """Check a loaded order against the catalog, record it and source it unless its channel batches."""
+def record_order(
+    app: Oms,
+    uow: UnitOfWork,
+    doc: dict[str, Any],
+    loaded: tuple,
+    digest: str,
+    actor: str,
+    hold: tuple[str, str] | None = None,
+) -> Order:
+    """Check a loaded order against the catalog, record it and source it unless its channel batches.
+
+    ``hold`` (a hold reason and its note) keeps it ON HOLD instead, as an exchange waiting for its return.
+    """
     engine_order, extra = loaded
     snapshot = uow.catalog.snapshot()
     original = extra["original_order_id"]
@@ -110,7 +118,9 @@ def record_order(app: Oms, uow: UnitOfWork, doc: dict[str, Any], loaded: tuple, 
     uow.orders.add(order)
     record_preshipped(order, {sku: p.manage_stock for sku, p in products.items()}, ctx)
     channel = snapshot.channels[order.channel]
-    if channel.remorse_minutes and order.waiting_parts():
+    if hold is not None and order.waiting_parts():
+        holds.hold(order, hold[0], hold[1], ctx)
+    elif channel.remorse_minutes and order.waiting_parts():
         holds.start_remorse(order, channel.remorse_minutes, ctx)
     elif channel.sourcing_mode == "direct" or order.delivery_method == "pickup":  # MOM: ISPU is always direct
         source_waiting(app, uow, order, ctx)
@@ -125,61 +135,6 @@ def _money(doc: dict[str, Any], channel_currency: str) -> OrderMoney:
     if problems:
         raise InvalidInput(problems)
     return order_money(doc, currency)
-
-
-def payload_digest(doc: Any) -> str:
-    return hashlib.sha256(json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
-
-
-def check_orders(app: Oms, docs: list[Any]) -> list[tuple[int, OmsError]]:
-    """Every problem of a batch of orders, before any is placed: (position, problem), in batch order.
-
-    Each payload is checked whole, then against the others (an id given twice
-    with different payloads), the catalog (channels, pickup stores, the
-    channel's limit per line) and the orders already placed (an id taken by
-    another payload).  The same payload twice is fine: placing is idempotent.
-    """
-    problems: list[tuple[int, OmsError]] = []
-    batch: list[tuple[int, EngineOrder, dict[str, Any], str]] = []
-    first: dict[tuple[str, str], tuple[int, str]] = {}
-    for i, doc in enumerate(docs):
-        try:
-            order, extra = load_intake_order(doc)
-        except InvalidInput as err:
-            problems.append((i, err))
-            continue
-        digest = payload_digest(doc)
-        seen = first.setdefault((order.channel, order.id), (i, digest))
-        if seen[1] != digest:
-            where = f"order {order.id!r} comes first at position {seen[0] + 1} of the batch with a different payload"
-            problems.append((i, InvalidInput([FieldError("id", where)])))
-        elif seen[0] == i:
-            batch.append((i, order, extra, digest))
-
-    def read(uow: UnitOfWork) -> None:
-        snapshot = uow.catalog.snapshot()
-        placed = uow.orders.payload_hashes([(o.channel, o.id) for _, o, _, _ in batch])
-        in_batch = set(first)
-        for i, order, extra, digest in batch:
-            if placed.get((order.channel, order.id), digest) != digest:
-                problems.append((i, Conflict(_conflict(order))))
-            original = extra["original_order_id"]
-            known = (
-                original is None
-                or (order.channel, original) in in_batch
-                or uow.orders.find(original, order.channel) is not None
-            )
-            try:
-                check_against_catalog(order, snapshot, None if known else original)
-            except InvalidInput as err:
-                problems.append((i, err))
-
-    transact(app, read, readonly=True)
-    return sorted(problems, key=lambda p: p[0])
-
-
-def _conflict(order: EngineOrder) -> str:
-    return f"order {order.id!r} in channel {order.channel!r} exists with a different payload"
 
 
 def _new_order(o: EngineOrder, extra: dict[str, Any], products: dict, digest: str, ctx, money: OrderMoney) -> Order:  # type: ignore[no-untyped-def]
@@ -224,32 +179,6 @@ def _new_order(o: EngineOrder, extra: dict[str, Any], products: dict, digest: st
     )
 
 
-def check_against_catalog(order: EngineOrder, snapshot: CatalogSnapshot, unknown_original: str | None) -> None:
-    errors = []
-    if unknown_original is not None:
-        errors.append(FieldError("original_order_id", f"no order {unknown_original!r} in channel {order.channel!r}"))
-    channel = snapshot.channels.get(order.channel)
-    if channel is None:
-        known = ", ".join(sorted(snapshot.channels)) or "none: load a network with channels first"
-        errors.append(FieldError("channel", f"unknown channel {order.channel!r} (known: {known})"))
-    if order.delivery.method == "pickup" and channel is not None:
-        store = order.delivery.pickup_source
-        if store not in channel.source_codes():
-            errors.append(
-                FieldError("delivery.pickup_source", f"{store!r} is not a source of channel {channel.code!r}")
-            )
-        elif "pickup" not in snapshot.sources[store].capabilities:  # type: ignore[index]
-            errors.append(FieldError("delivery.pickup_source", f"source {store!r} does not offer pickup"))
-    for i, line in enumerate(order.lines):
-        if channel is not None and line.quantity > channel.max_line_quantity:
-            limit = f"must be at most {channel.max_line_quantity:,} (channel {channel.code!r}'s limit per line)"
-            errors.append(FieldError(f"lines[{i}].quantity", limit))
-        if line.preshipped_source is not None and line.preshipped_source not in snapshot.sources:
-            errors.append(FieldError(f"lines[{i}].preshipped_source", f"unknown source {line.preshipped_source!r}"))
-    if errors:
-        raise InvalidInput(errors)
-
-
 def release_hold(app: Oms, number: str, channel: str | None = None, actor: str = "operator") -> Placed:
     def work(uow: UnitOfWork) -> Placed:
         order = uow.orders.by_number(number, channel, lock=True)
@@ -284,10 +213,8 @@ def cancel_order(
     def work(uow: UnitOfWork) -> int:
         order = uow.orders.by_number(number, channel, lock=True)
         ctx = uow.context(actor)
-        before = cancelled_units(order)
-        units = cancellation.cancel(order, lines, reason, ctx)
+        units = cancellation.cancel(order, lines, reason, ctx)  # the commit refunds what it cancelled
         order.refresh_status(ctx)
-        refund_cancelled(uow, order, before, ctx)
         uow.commit()
         return units
 

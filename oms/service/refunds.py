@@ -14,12 +14,10 @@ from typing import Any
 
 from oms import limits as lim
 from oms.adapters import tables as t
-from oms.domain.events import Context
 from oms.domain.money import amount_problem, minor_digits, to_amount
 from oms.domain.order import Order
 from oms.domain.refunds import Ledger, Refund, RefundLine
 from oms.domain.returns import check_reason
-from oms.domain.statuses import LineStatus
 from oms.errors import FieldError, InvalidInput, NotFound, Refused
 from oms.service.app import Oms, transact
 from oms.service.unit_of_work import UnitOfWork
@@ -122,32 +120,3 @@ def list_refunds(app: Oms, number: str, channel: str | None = None, kind: str | 
 def _id(order: Order) -> int:
     assert order.id is not None
     return order.id
-
-
-def cancelled_units(order: Order) -> dict[str, int]:
-    return {ln.line_id: order.units(ln.line_id).get(LineStatus.CANCELLED, 0) for ln in order.lines}
-
-
-def refund_cancelled(uow: UnitOfWork, order: Order, before: dict[str, int], ctx: Context) -> None:
-    """Refund the units a cancellation took (MOM: cancelling a line of a paid order creates its refund).
-
-    Cancelled units are refunded like returned ones, by cumulative share; when
-    nothing of the order is left, its service lines too.  Same transaction as
-    the cancellation, checked against the invariant.
-    """
-    assert order.id is not None
-    ledger = Ledger(order, uow.post_sales.refunds_of(order.id))
-    lines = []
-    for line_id, now in cancelled_units(order).items():
-        if now > before.get(line_id, 0) and (refund := ledger.unit_refund(line_id, now - before.get(line_id, 0))):
-            lines.append(refund)
-    if all(p.status == LineStatus.CANCELLED for p in order.parts):
-        lines += [
-            RefundLine(s.line_id, 0, left) for s in order.service_lines if (left := ledger.refundable(s.line_id)) > 0
-        ]
-    if not lines:
-        return
-    ledger.check(lines)
-    refund = Refund(order, "refund", "CANCELLATION", lines, ctx)
-    uow.post_sales.add(refund)
-    refund.submit(uow.catalog.snapshot().channels[order.channel].post_sales.auto_release_refunds, ctx)

@@ -59,7 +59,7 @@ def reship(app: Oms, number: str, channel: str | None, lines: dict[str, int], re
         earlier = _reshipped(uow, original)
         _check_reshippable(original, lines, earlier)
         doc = _document(original, lines, f"{original.number}-R{len(earlier) + 1}", reason)
-        order = record_order(app, uow, doc, load_intake_order(doc), payload_digest(doc), actor)
+        order = record_order(app, uow, doc, load_intake_order(doc, internal=True), payload_digest(doc), actor)
         made = Reshipped(original, order, reason)
         uow.events.append(PostSalesEvent("reshipment.created", original.number, uow.now, made))
         uow.commit()

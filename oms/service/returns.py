@@ -20,6 +20,7 @@ from oms.domain.refunds import Ledger, Refund
 from oms.domain.returns import Return, ReturnLine, check_reason, check_returnable, refund_lines, shipping_source
 from oms.errors import FieldError, InvalidInput, NotFound
 from oms.service.app import Oms, transact
+from oms.service.settlement import refund_on_paid_order, settle_exchange
 from oms.service.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
@@ -67,7 +68,7 @@ def authorize_return(app: Oms, number: str, channel: str | None, request: Return
         returns = uow.post_sales.returns_of(_id(order))
         check_returnable(order, returns, request.lines, settings)
         source = request.source or shipping_source(order, next(iter(request.lines)))
-        _check_return_source(uow, source)
+        check_return_source(uow, source)
         ctx = uow.context(actor)
         lines = [ReturnLine(line_id, quantity) for line_id, quantity in request.lines.items()]
         ret = Return(order, source or "", request.reason, request.description, lines, ctx)
@@ -80,7 +81,7 @@ def authorize_return(app: Oms, number: str, channel: str | None, request: Return
     return transact(app, work)
 
 
-def _check_return_source(uow: UnitOfWork, source: str | None) -> None:
+def check_return_source(uow: UnitOfWork, source: str | None) -> None:
     sources = uow.catalog.snapshot().sources
     if source is None:
         raise InvalidInput([FieldError("source", "required: no source shipped these lines")])
@@ -95,7 +96,14 @@ def approve_return(app: Oms, return_id: int, actor: str) -> dict:
 
 
 def cancel_return(app: Oms, return_id: int, actor: str) -> dict:
-    return _on_return(app, return_id, lambda uow, order, ret: ret.cancel(uow.context(actor)))
+    """Cancel a return not yet received (and the exchange waiting for it)."""
+
+    def cancel(uow: UnitOfWork, order: Order, ret: Return) -> None:
+        ctx = uow.context(actor)
+        ret.cancel(ctx)
+        settle_exchange(app, uow, order, ret, ctx)
+
+    return _on_return(app, return_id, cancel)
 
 
 def receive_return(app: Oms, return_id: int, damaged: dict[str, int], actor: str) -> dict:
@@ -111,6 +119,9 @@ def receive_return(app: Oms, return_id: int, damaged: dict[str, int], actor: str
                     order.moves.append(
                         StockMove(ret.source, order.line(ln.line_id).sku, on_hand=ln.good, cause="return")
                     )
+        settle_exchange(app, uow, order, ret, ctx)
+        if refund_on_paid_order(uow, order, ret, channel.post_sales, ctx):
+            return
         returns = uow.post_sales.returns_of(_id(order))
         refunds = uow.post_sales.refunds_of(_id(order))
         ledger = Ledger(order, refunds)

@@ -21,7 +21,7 @@ from oms.errors import FieldError, InvalidInput
 from oms.rules import CompiledRules
 from oms.schemas import all_errors, load_intake_order
 from oms.service.app import Oms, transact
-from oms.service.orders import check_against_catalog
+from oms.service.intake_checks import check_against_catalog
 from oms.service.rules_text import compiled_rules, explain
 from oms.service.sourcing import active_rules, channel_backorders, channel_network
 from oms.service.unit_of_work import UnitOfWork

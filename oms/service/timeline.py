@@ -44,7 +44,7 @@ def merged(history: list[dict[str, Any]], uow: UnitOfWork, order: Order) -> list
     return sorted(history + comments + extra, key=lambda e: e["at"])
 
 
-POST_SALES = ("return", "refund", "appeasement", "reshipment", "price")
+POST_SALES = ("return", "refund", "appeasement", "reshipment", "exchange", "price")
 
 
 def post_sales_steps(uow: UnitOfWork, order: Order) -> list[dict[str, Any]]:
@@ -81,7 +81,7 @@ def post_sales_steps(uow: UnitOfWork, order: Order) -> list[dict[str, Any]]:
 def _post_sales_note(entity: str, p: dict[str, Any]) -> str | None:
     if entity == "price":
         return f"line {p.get('line_id')}: {p.get('old_price')} -> {p.get('new_price')} {p.get('currency')}"
-    if entity == "reshipment":
+    if entity in ("reshipment", "exchange"):
         return f"order {p.get('order_id')}"
     if "amount" in p:
         return f"{p['amount']} {p.get('currency', '')}".strip()

@@ -23,11 +23,14 @@ from oms.adapters.post_sales import PostSalesRepository
 from oms.adapters.stock import StockRepository
 from oms.domain.catalog import CatalogSnapshot, sellable
 from oms.domain.events import Context, Event, StatusChange, StockEvent
+from oms.domain.refunds import cancellation_refund, cancelled_in
+from oms.domain.statuses import Reason
 from oms.limits import MAX_ACTOR, refuse_bad_texts
 from oms.service import idempotency
 from oms.service.shortfall import reconcile
 
 Clock = Callable[[], datetime]
+NOT_BACK = (Reason.RETURNREJECTED, Reason.RETURNCANCELLED)  # an exchange's units whose return failed: no money
 
 
 class UnitOfWork:
@@ -70,6 +73,7 @@ class UnitOfWork:
             self.stock.apply(order.moves, f"order {order.channel}/{order.number}", self.now)
             order.moves.clear()
         self.session.flush()
+        self._refund_cancellations()
         self.events.extend(self.post_sales.take_events())
         if self.stock.before:
             skus = sorted({sku for _, sku in self.stock.before})
@@ -82,6 +86,35 @@ class UnitOfWork:
         self.session.commit()
         if self.claim is not None:
             self.claim.written = True
+
+    def _refund_cancellations(self) -> None:
+        """Refund, in this transaction, the units of paid orders it cancelled, whoever cancelled them.
+
+        Customer service, sourcing (no source, no stock, a bundle that cannot
+        ship whole), shortfalls and declines all cancel through the order's
+        parts; the cancellations are read from the order's unwritten events.
+        """
+        from oms.service.settlement import refund_cancelled_exchange  # it sources: it needs this module first
+
+        added = False
+        for order in list(self.orders.seen):
+            cancelled = cancelled_in(order.events)
+            if not cancelled or order.id is None:
+                continue
+            settings = self.catalog.snapshot().channels[order.channel].post_sales
+            actor = next(e.actor for e in reversed(order.events) if getattr(e, "to_status", None) == "CANCELLED")
+            ctx = Context(actor, self.now)
+            if order.type == "exchange":  # paid on the original; the units its return did not bring back
+                refund_cancelled_exchange(self, order, cancelled_in(order.events, NOT_BACK), ctx)
+                added = True
+                continue
+            refund = cancellation_refund(order, self.post_sales.refunds_of(order.id), cancelled, ctx)
+            if refund is not None:
+                self.post_sales.add(refund)
+                refund.submit(settings.auto_release_refunds, ctx)
+                added = True
+        if added:
+            self.session.flush()
 
     def _write_records(self) -> None:
         """Stock history, status history and outbox rows."""

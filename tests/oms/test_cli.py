@@ -86,7 +86,7 @@ def test_bad_input_is_one_line_on_stderr_with_exit_code_2(oms, tmp_path: Path) -
 def test_the_demo_runs_the_whole_flow(oms) -> None:
     out = oms("demo").stdout
     assert "COMPLETE/FULLYSHIPPED" in out and "PICKDECLINED" in out and "waiting order(s) sourced again" in out
-    assert "package" in out
+    assert "package" in out and "exchanged 1 x TSHIRT-M of web/ORD-1001: ORD-1001-E1" in out
 
 
 def test_a_stock_message_sent_twice_is_applied_once_and_stock_stops_at_zero(oms, tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from api.cli import main
 from oms.errors import InvalidInput
 from oms.service.catalog import load_network
-from oms.service.orders import cancel_order, check_orders, place_order
+from oms.service.intake_checks import check_orders
+from oms.service.orders import cancel_order, place_order
 from tests.oms.builders import PRODUCTS, network, order
 from tests.oms.extremes import fingerprint
 

@@ -265,13 +265,13 @@ def test_a_batch_channel_keeps_orders_new_until_a_sourcing_wave(app):
     check_invariants(app)
 
 
-def test_exchanges_and_reshipments_name_an_existing_original_order(app):
+def test_exchanges_and_reshipments_are_made_by_the_oms_not_posted_by_a_channel(app):
     load_network(app, network({("WH1", "A"): 5}))
     place_order(app, order("O1", ("A", 1)))
-    with pytest.raises(InvalidInput, match="original_order_id"):
-        place_order(app, order("X1", ("A", 1), type="exchange"))
+    for kind in ("exchange", "reshipment"):
+        with pytest.raises(InvalidInput, match="created by the OMS") as err:
+            place_order(app, order("X1", ("A", 1), type=kind, original_order_id="O1"))
+        assert [e.path for e in err.value.errors] == ["type"]
     with pytest.raises(InvalidInput, match="no order 'O9'"):
-        place_order(app, order("X1", ("A", 1), type="exchange", original_order_id="O9"))
-    placed = place_order(app, order("R1", ("A", 1), type="reshipment", original_order_id="O1"))
-    view = order_view(app, "R1")
-    assert placed.created and (view["type"], view["original_order_id"]) == ("reshipment", "O1")
+        place_order(app, order("X1", ("A", 1), original_order_id="O9"))
+    assert order_view(app, "O1")["linked_orders"] == []

@@ -65,3 +65,31 @@ def test_bad_return_input_is_one_line_with_exit_code_2(oms) -> None:
 def test_adjust_price_outside_store_picking_is_refused_with_exit_code_1(oms) -> None:
     result = oms("orders", "adjust-price", "O1", "1", "15.00", code=1)
     assert "price_adjustable" in result.stderr or "not being picked" in result.stderr
+
+
+def test_an_exchange_from_the_command_line_makes_the_linked_order_and_refuses_a_second_one(oms) -> None:
+    made = json.loads(oms("exchanges", "create", "O1", "--line", "1:1=A", "--price", "1=25", "--json").stdout)
+    assert (made["order_id"], made["lines"][0]["sku"], made["price_difference"]) == ("O1-E1", "A", "5.01")
+    assert made["status"] == "LOGISTICS"  # sourced at once: the channel's exchange_mode is immediate
+    shown = json.loads(oms("orders", "show", "O1", "--json").stdout)
+    assert {"order_id": "O1-E1", "type": "exchange", "status": made["status"]} in shown["linked_orders"]
+    again = oms("exchanges", "create", "O1", "--line", "1=A", code=2)
+    assert "lines.1: line 1 was exchanged already" in again.stderr and again.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--line", "1:1=NOPE"), "lines.1.sku: unknown SKU 'NOPE'"),
+        (("--line", "7=B"), "lines.7: order O1 has no line '7'"),
+        (("--line", "1:3=B"), "lines.1.quantity: at most 2 unit(s)"),
+        (("--line", "1:x=B"), "--line"),
+        (("--line", "1"), "LINE=NEW_SKU"),
+        (("--line", "1=B", "--price", "1=1.001"), "lines.1.new_unit_price: has too many decimals"),
+        (("--line", "1=B", "--reason", "BORED"), "reason: must be one of the channel's reasons"),
+    ],
+)
+def test_bad_exchange_input_is_one_line_with_exit_code_2_and_writes_nothing(oms, args, message) -> None:
+    result = oms("exchanges", "create", "O1", *args, code=2)
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert json.loads(oms("returns", "list", "O1", "--json").stdout) == []
