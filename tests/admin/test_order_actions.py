@@ -10,7 +10,7 @@ from oms.service.orders import place_order
 from oms.service.views import order_view
 from tests.admin.support import token
 from tests.oms.builders import network, order
-from tests.oms.post_sales_support import setup_shipped
+from tests.oms.post_sales_support import paid_order, returns_network, setup_shipped, ship_all
 
 PAGE = "/admin/orders/web/{}"
 LINES = [
@@ -166,3 +166,29 @@ def test_a_user_of_another_channel_cannot_act_on_the_order(admin_app, as_user) -
     csrf = token(client.get("/admin/orders").text)
     response = client.post("/admin/orders/other/X1/actions/comment", data={"text": "hi", "csrf_token": csrf})
     assert response.status_code == 404
+
+
+
+def shipped_with_a_spare_sku(oms: Any) -> None:
+    load_network(oms, returns_network({("WH1", "A"): 50, ("WH1", "B"): 50, ("WH1", "C"): 50}))
+    place_order(oms, paid_order("O1", LINES))
+    ship_all(oms, "O1")
+
+
+def test_an_exchange_from_the_order_page_creates_a_linked_order_and_a_return_without_refund(admin_app, as_user) -> None:
+    oms = admin_app[1]
+    shipped_with_a_spare_sku(oms)
+    html = act(as_user("support"), "O1", "exchange", **{"exchange-1": "1", "newsku-1": "C", "reason": ""})
+    assert "Exchange order O1-E1 created (immediate)" in html
+    assert 'href="/admin/orders/web/O1-E1"' in html
+    assert order_view(oms, "O1", "web")["refunds"] == []
+    assert [ln["sku"] for ln in order_view(oms, "O1-E1", "web")["lines"]] == ["C"]
+    assert "admin:support" in actors(oms, "O1")
+
+
+def test_an_exchange_of_an_unknown_sku_is_refused_by_field_and_writes_nothing(admin_app, as_user) -> None:
+    oms = admin_app[1]
+    shipped_with_a_spare_sku(oms)
+    html = act(as_user("support"), "O1", "exchange", **{"exchange-1": "1", "newsku-1": "NOPE"})
+    assert 'class="flash flash-error"' in html and "NOPE" in html
+    assert order_view(oms, "O1", "web")["linked_orders"] == []

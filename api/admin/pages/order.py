@@ -73,7 +73,7 @@ def possible_actions(doc: dict[str, Any]) -> set[str]:
     if status == "ONHOLD":
         can.add("release")
     if any(shipped_units(doc).values()):
-        can |= {"return_authorize", "reship"}
+        can |= {"return_authorize", "reship", "exchange"}
     if any(r["status"] == "requested" for r in doc["returns"]):
         can |= {"return_approve", "return_cancel"}
     if any(r["status"] == "approved" for r in doc["returns"]):

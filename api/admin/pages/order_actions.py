@@ -20,6 +20,7 @@ from api.admin.access import admin_required, current_user
 from api.admin.blueprint import bp
 from api.admin.pages.order import ORDER, seen_order
 from api.http.extensions import current_oms
+from api.http.exchanges.schemas import ExchangeBodySchema
 from api.http.order_care.schemas import HoldSchema, NewCommentSchema
 from api.http.orders.schemas import CancelSchema
 from api.http.prices.schemas import PriceBodySchema
@@ -34,6 +35,7 @@ from oms.limits import MAX_ROW_ID
 from oms.schemas import all_errors
 from oms.service import refunds, returns
 from oms.service.comments import add_comment
+from oms.service.exchanges import ExchangeLine, ExchangeRequest, create_exchange
 from oms.service.holds import hold_order
 from oms.service.orders import cancel_order, release_hold
 from oms.service.price_adjustments import adjust_price
@@ -219,6 +221,15 @@ def _reship(channel: str, order_id: str, form: MultiDict, actor: str) -> str:
     wanted = {ln["line_id"]: ln["quantity"] for ln in args["lines"]}
     doc = reship(current_oms(), order_id, channel, wanted, args["reason"], actor)
     return f"Reshipment order {doc['order_id']} created: {doc['status']}."
+
+
+@action("exchange")
+def _exchange(channel: str, order_id: str, form: MultiDict, actor: str) -> str:
+    lines = [{**ln, "sku": form.get(f"newsku-{ln['line_id']}", "").strip()} for ln in _quantities(form, "exchange")]
+    args = ExchangeBodySchema().load({"lines": lines, **_fields(form, "reason")})
+    wanted = {ln["line_id"]: ExchangeLine(ln["quantity"], ln["sku"]) for ln in args["lines"]}
+    doc = create_exchange(current_oms(), order_id, channel, ExchangeRequest(wanted, args["reason"]), actor)
+    return f"Exchange order {doc['order_id']} created ({doc['mode']}); return {doc['return_id']} {doc['return_status']}."
 
 
 @action("price")
