@@ -168,7 +168,6 @@ def test_a_user_of_another_channel_cannot_act_on_the_order(admin_app, as_user) -
     assert response.status_code == 404
 
 
-
 def shipped_with_a_spare_sku(oms: Any) -> None:
     load_network(oms, returns_network({("WH1", "A"): 50, ("WH1", "B"): 50, ("WH1", "C"): 50}))
     place_order(oms, paid_order("O1", LINES))

@@ -19,8 +19,8 @@ from werkzeug.datastructures import MultiDict
 from api.admin.access import admin_required, current_user
 from api.admin.blueprint import bp
 from api.admin.pages.order import ORDER, seen_order
-from api.http.extensions import current_oms
 from api.http.exchanges.schemas import ExchangeBodySchema
+from api.http.extensions import current_oms
 from api.http.order_care.schemas import HoldSchema, NewCommentSchema
 from api.http.orders.schemas import CancelSchema
 from api.http.prices.schemas import PriceBodySchema
@@ -229,7 +229,8 @@ def _exchange(channel: str, order_id: str, form: MultiDict, actor: str) -> str:
     args = ExchangeBodySchema().load({"lines": lines, **_fields(form, "reason")})
     wanted = {ln["line_id"]: ExchangeLine(ln["quantity"], ln["sku"]) for ln in args["lines"]}
     doc = create_exchange(current_oms(), order_id, channel, ExchangeRequest(wanted, args["reason"]), actor)
-    return f"Exchange order {doc['order_id']} created ({doc['mode']}); return {doc['return_id']} {doc['return_status']}."
+    made = f"Exchange order {doc['order_id']} created ({doc['mode']})"
+    return f"{made}; return {doc['return_id']} {doc['return_status']}."
 
 
 @action("price")
