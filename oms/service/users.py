@@ -17,7 +17,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from oms.adapters import tables as t
 from oms.domain.users import (
@@ -188,6 +188,7 @@ def _count_failure(app: Oms, user_id: int | None, address: str) -> None:
 def _throttle(uow: UnitOfWork, address: str) -> None:
     row = uow.session.execute(select(t.signin_throttle).where(th.address == address)).first()
     if row is None:
+        _forget_stale_addresses(uow)
         uow.session.execute(insert(t.signin_throttle).values(address=address, failures=1, window_started_at=uow.now))
         return
     if row.window_started_at + LOCK <= uow.now:  # a new window
@@ -197,6 +198,12 @@ def _throttle(uow: UnitOfWork, address: str) -> None:
         if row.failures + 1 >= MAX_ADDRESS_FAILURES:
             values["blocked_until"] = uow.now + LOCK
     uow.session.execute(update(t.signin_throttle).where(th.address == address).values(values))
+
+
+def _forget_stale_addresses(uow: UnitOfWork) -> None:
+    """Addresses whose window and block are both over count for nothing: without this the table only grows."""
+    stale = (th.window_started_at <= uow.now - LOCK) & (th.blocked_until.is_(None) | (th.blocked_until <= uow.now))
+    uow.session.execute(delete(t.signin_throttle).where(stale))
 
 
 def _record_success(uow: UnitOfWork, user_id: int, address: str) -> User:

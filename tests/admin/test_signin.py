@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func, select
+
 from api.admin.security import CSP
+from oms.adapters import tables as t
 from oms.domain.users import LOCK_MINUTES, MAX_ADDRESS_FAILURES, MAX_FAILURES
-from oms.service.users import create_user, disable_user, set_password
+from oms.service.users import SignInRefused, create_user, disable_user, set_password
+from oms.service.users import sign_in as service_sign_in
 from tests.admin.support import LOGIN, PASSWORD, post_form, sign_in, signed_in, token
 
 DASHBOARD = "/admin/"
@@ -157,3 +161,27 @@ def test_an_unknown_admin_address_is_the_admin_not_found_page(admin_app) -> None
     assert response.status_code == 404 and response.mimetype == "text/html"
     assert "No admin page at /admin/nowhere/at/all." in response.text
     assert signed_in(app, "support").get("/admin/static/admin/admin.css").status_code == 200
+
+
+def test_addresses_whose_window_is_over_are_forgotten_when_a_new_address_fails(admin_app) -> None:
+    _, oms = admin_app
+
+    def fail_from(address: str) -> None:
+        try:
+            service_sign_in(oms, "support", "not the password", address)
+        except SignInRefused:
+            return
+        raise AssertionError("a wrong password was accepted")
+
+    def remembered() -> set[str]:
+        with oms.uow(readonly=True) as uow:
+            return set(uow.session.scalars(select(t.signin_throttle.c.address)))
+
+    for n in range(3):
+        fail_from(f"10.0.0.{n}")
+    assert remembered() == {"10.0.0.0", "10.0.0.1", "10.0.0.2"}
+    oms.clock.advance(minutes=LOCK_MINUTES + 1)
+    fail_from("10.0.0.9")
+    assert remembered() == {"10.0.0.9"}
+    with oms.uow(readonly=True) as uow:
+        assert uow.session.scalar(select(func.count()).select_from(t.signin_throttle)) == 1
