@@ -136,16 +136,35 @@ class CatalogRepository:
         )
         return version
 
-    def activate_ruleset(self, channel: str, name: str | None, version: int | None, actor: str, now: datetime) -> None:
-        self.session.execute(
-            update(t.channels).where(t.channels.c.code == channel).values(ruleset_name=name, ruleset_version=version)
-        )
+    def activate_ruleset(
+        self,
+        channel: str,
+        name: str | None,
+        version: int | None,
+        actor: str,
+        now: datetime,
+        expected: tuple[str | None, int | None] | None = None,
+    ) -> bool:
+        """Activate ``name``/``version``; with ``expected``, only while that is still the active one (else False).
+
+        The expectation is part of the UPDATE's condition, so checking and
+        writing are one statement: no other activation can come in between.
+        """
+        c = t.channels.c
+        where = c.code == channel
+        if expected is not None:
+            where &= c.ruleset_name.is_(None) if expected[0] is None else c.ruleset_name == expected[0]
+            where &= c.ruleset_version.is_(None) if expected[1] is None else c.ruleset_version == expected[1]
+        done = self.session.execute(update(t.channels).where(where).values(ruleset_name=name, ruleset_version=version))
+        if done.rowcount == 0:
+            return False
         self.session.execute(
             insert(t.ruleset_activations).values(
                 channel=channel, name=name, version=version, activated_at=now, actor=actor
             )
         )
         self.bump()
+        return True
 
     # -- reading ------------------------------------------------------------------------------------------
 

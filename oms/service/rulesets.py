@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from oms.errors import FieldError, InvalidInput, NotFound
+from oms.errors import Conflict, FieldError, InvalidInput, NotFound
 from oms.service.app import Oms, transact
 from oms.service.unit_of_work import UnitOfWork
 
@@ -47,8 +47,22 @@ def post_version(app: Oms, channel: str, text: Any, name: str | None = None, act
     return transact(app, work)
 
 
-def activate(app: Oms, channel: str, version: int, name: str | None = None, actor: str = "operator") -> dict[str, Any]:
-    """Make a stored version the channel's active ruleset (every activation stays in the history)."""
+ActiveRuleset = tuple[str | None, int | None]  # (name, version) of the active ruleset; (None, None): no rules
+
+
+def activate(
+    app: Oms,
+    channel: str,
+    version: int,
+    name: str | None = None,
+    actor: str = "operator",
+    expected_active: ActiveRuleset | None = None,
+) -> dict[str, Any]:
+    """Make a stored version the channel's active ruleset (every activation stays in the history).
+
+    With ``expected_active``, only while that is still the channel's active
+    ruleset: ``Conflict`` when someone activated another in the meantime.
+    """
     if name is not None:
         _check_input("", name)
 
@@ -58,7 +72,9 @@ def activate(app: Oms, channel: str, version: int, name: str | None = None, acto
         row = uow.catalog.ruleset(ruleset, version) if 0 < version < 2**31 else None
         if row is None:
             raise NotFound(f"no version {version} of ruleset {ruleset!r}")
-        uow.catalog.activate_ruleset(channel, ruleset, version, actor, uow.now)
+        if not uow.catalog.activate_ruleset(channel, ruleset, version, actor, uow.now, expected_active):
+            now_active = "no rules" if active is None else f"version {active[1]} of {active[0]!r}"
+            raise Conflict(f"the active ruleset of channel {channel!r} changed meanwhile: it is {now_active}")
         uow.commit()
         return _version(row, (ruleset, version))
 

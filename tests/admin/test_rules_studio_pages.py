@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from oms.errors import Conflict
 from oms.service import rulesets
 from tests.admin.studio_fixtures import EU_ONLY, NO_VIENNA, TYPO, Studio, prepared, studio
 from tests.admin.support import post_form, token
@@ -112,6 +113,18 @@ def test_an_activation_confirmed_over_a_change_not_seen_is_refused(studio: Studi
     stale = merchant.post(f"{WEB}/versions/2/activate", data={"csrf_token": token(page), "expected_active": "none"})
     assert stale.status_code == 409 and "changed since this page was shown" in stale.text
     assert rulesets.versions(studio.oms, "web")["active"]["version"] == 1
+
+
+def test_an_activation_expecting_another_active_version_is_refused_and_writes_nothing(studio: Studio) -> None:
+    rulesets.post_version(studio.oms, "web", EU_ONLY)
+    rulesets.post_version(studio.oms, "web", NO_VIENNA)
+    rulesets.activate(studio.oms, "web", 1, actor="someone else")
+    with pytest.raises(Conflict, match="version 1 of 'web'"):
+        rulesets.activate(studio.oms, "web", 2, actor="merchant", expected_active=(None, None))
+    assert rulesets.versions(studio.oms, "web")["active"] == {"name": "web", "version": 1}
+    assert len(rulesets.history(studio.oms, "web")["activations"]) == 1
+    done = rulesets.activate(studio.oms, "web", 2, actor="merchant", expected_active=("web", 1))
+    assert done["version"] == 2 and rulesets.versions(studio.oms, "web")["active"]["version"] == 2
 
 
 def test_support_cannot_save_or_activate_and_unknown_channels_and_versions_are_404(studio: Studio) -> None:

@@ -19,6 +19,7 @@ from api.admin.blueprint import bp
 from api.admin.diff import version_diff
 from api.admin.pages.rules import channel_versions, name_arg, version_arg
 from api.http.extensions import current_oms
+from oms.errors import Conflict
 from oms.service import rulesets
 
 
@@ -60,7 +61,11 @@ def rules_activate(code: str, number: int) -> Any:
         return _confirmation(code, found, number, name), 409
     user = current_user()
     assert user is not None
-    activated = rulesets.activate(current_oms(), code, number, name, user.actor)
+    try:
+        activated = rulesets.activate(current_oms(), code, number, name, user.actor, _expected(found["active"]))
+    except Conflict as err:  # activated by someone else between the check above and this write
+        flash(f"{err}: check the difference again.", "error")
+        return _confirmation(code, channel_versions(code), number, name), 409
     flash(f"Version {activated['version']} of {activated['name']!r} is now active on {code}.", "success")
     return redirect(url_for("admin.rules_channel", code=code))
 
@@ -80,6 +85,11 @@ def _confirmation(code: str, found: dict[str, Any], number: int, name: str | Non
         diff=diff,
         expected_active=_label(active),
     )
+
+
+def _expected(active: dict[str, Any] | None) -> rulesets.ActiveRuleset:
+    """The active version the confirmation was checked against, as the activation's condition."""
+    return (None, None) if active is None else (active["name"], active["version"])
 
 
 def _label(active: dict[str, Any] | None) -> str:
