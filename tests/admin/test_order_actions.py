@@ -191,3 +191,22 @@ def test_an_exchange_of_an_unknown_sku_is_refused_by_field_and_writes_nothing(ad
     html = act(as_user("support"), "O1", "exchange", **{"exchange-1": "1", "newsku-1": "NOPE"})
     assert 'class="flash flash-error"' in html and "NOPE" in html
     assert order_view(oms, "O1", "web")["linked_orders"] == []
+
+
+def test_an_appeasement_on_one_line_is_counted_on_that_line_only(admin_app, as_user) -> None:
+    oms = admin_app[1]
+    setup_shipped(oms, "O1", LINES)
+    on_lines = {"appease-line-2": "2.50", "appease-line-1": ""}
+    html = act(as_user("support"), "O1", "appease", reason="GOODWILL", **on_lines)
+    assert "Appeasement" in html and 'class="flash flash-success"' in html
+    money = {row["line_id"]: row for row in order_view(oms, "O1", "web")["money"]["lines"]}
+    assert (money["2"]["refunded"], money["2"]["refundable"]) == ("2.50", "2.50")
+    assert money["1"]["refunded"] == "0.00"
+
+
+def test_an_appeasement_on_the_order_and_on_lines_at_once_is_refused_by_field(admin_app, as_user) -> None:
+    oms = admin_app[1]
+    setup_shipped(oms, "O1", LINES)
+    html = act(as_user("support"), "O1", "appease", reason="GOODWILL", amount="1.00", **{"appease-line-2": "1.00"})
+    assert 'class="flash flash-error"' in html and "amount" in html
+    assert order_view(oms, "O1", "web")["refunds"] == []

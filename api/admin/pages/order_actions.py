@@ -209,8 +209,14 @@ def _refund_cancel(channel: str, order_id: str, form: MultiDict, actor: str) -> 
 
 @action("appease")
 def _appease(channel: str, order_id: str, form: MultiDict, actor: str) -> str:
-    args = AppeasementBodySchema().load(_fields(form, "reason", "amount", "note"))
-    request_ = refunds.Appeasement(args["reason"], args["amount"], {}, args["note"])
+    on_lines = [
+        {"line_id": key.removeprefix("appease-line-"), "amount": value.strip()}
+        for key, value in form.items()
+        if key.startswith("appease-line-") and value.strip()
+    ]
+    args = AppeasementBodySchema().load({**_fields(form, "reason", "amount", "note"), "lines": on_lines})
+    lines = {ln["line_id"]: ln["amount"] for ln in args["lines"]}
+    request_ = refunds.Appeasement(args["reason"], args["amount"], lines, args["note"])
     doc = refunds.appease(current_oms(), order_id, channel, request_, actor)
     return f"Appeasement {doc['id']} of {doc['amount']} {doc['currency']}: {doc['status']}."
 
