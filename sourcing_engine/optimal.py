@@ -156,7 +156,8 @@ def _solve_cp_sat(
 ) -> Outcome:
     from ortools.sat.python import cp_model
 
-    from sourcing_engine.cpsat_model import build_model, maximize_fill, minimize_cost, require_fill, require_items
+    from sourcing_engine.cpsat_cost import minimize_cost
+    from sourcing_engine.cpsat_model import build_model, maximize_fill, require_fill, require_items
 
     upper, item_bounds = bounds
     t0 = time.perf_counter()

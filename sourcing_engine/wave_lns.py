@@ -25,8 +25,9 @@ from ortools.sat.python import cp_model
 
 from sourcing_engine.evaluate import COST_EPSILON, evaluate
 from sourcing_engine.problem import Allocation
+from sourcing_engine.wave_cost import minimize_cost
 from sourcing_engine.wave_groups import Pair, potential
-from sourcing_engine.wave_model import StockAt, WaveOrder, build_joint_model, minimize_cost, require_fill
+from sourcing_engine.wave_model import StockAt, WaveOrder, build_joint_model, require_fill
 
 # Orders per neighbourhood at the start; it grows while neighbourhoods solve fast, shrinks when not.
 FIRST_SIZE = 30

@@ -16,17 +16,9 @@ from ortools.sat.python import cp_model
 
 from sourcing_engine.evaluate import COST_EPSILON, evaluate
 from sourcing_engine.problem import Allocation
+from sourcing_engine.wave_cost import minimize_cost, rounding_slack
 from sourcing_engine.wave_lns import improve
-from sourcing_engine.wave_model import (
-    JointModel,
-    StockAt,
-    WaveOrder,
-    build_joint_model,
-    maximize_fill,
-    minimize_cost,
-    require_fill,
-    rounding_slack,
-)
+from sourcing_engine.wave_model import JointModel, StockAt, WaveOrder, build_joint_model, maximize_fill, require_fill
 
 # Measured on the scarce benchmark preset (see docs/waves.md): as for single
 # orders, presolve costs more than it saves on these linking-heavy models.

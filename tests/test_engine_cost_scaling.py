@@ -32,7 +32,7 @@ from sourcing_engine import (
     StockRow,
     source,
 )
-from sourcing_engine.cpsat_model import COST_SCALE
+from sourcing_engine.cpsat_cost import COST_SCALE
 from tests.test_engine_brute_force import brute_force, small_instances
 
 MONEY = [0.0, 1e-6, 0.003, 0.25, 1.0, 7.5, 1e3, 1e6, 1e9]
