@@ -26,7 +26,7 @@ from oms.domain.returns import Return, ReturnStatus
 from oms.domain.statuses import LineStatus, OrderStatus, Reason
 from oms.service.app import Oms
 from oms.service.sourcing import source_waiting
-from oms.service.unit_of_work import UnitOfWork
+from oms.service.unit_of_work import NOT_BACK, UnitOfWork
 
 MAX_CHAIN = 50  # linked orders followed back to the paid one; far beyond any real chain
 
@@ -106,14 +106,22 @@ def settle_exchange(app: Oms, uow: UnitOfWork, order: Order, ret: Return, ctx: C
 
 
 def _waiting_exchange(uow: UnitOfWork, order: Order, ret: Return) -> Order | None:
+    exchange = _exchange_for(uow, order, ret)
+    if exchange is None:
+        return None
+    on_hold = exchange.status == OrderStatus.ONHOLD and exchange.hold_reason == holds.WAITING_RETURN
+    return exchange if on_hold else None
+
+
+def _exchange_for(uow: UnitOfWork, order: Order, ret: Return) -> Order | None:
+    """The exchange order of ``order`` whose units ``ret`` takes back, locked; None for an ordinary return."""
     o = t.orders.c
     ids = uow.session.scalars(
         select(o.id).where(o.channel == order.channel, o.original_number == order.number, o.type == "exchange")
     ).all()
     for exchange in uow.orders.get_many(list(ids), lock=True) if ids else []:
         if return_of_exchange(exchange) == ret.id:
-            on_hold = exchange.status == OrderStatus.ONHOLD and exchange.hold_reason == holds.WAITING_RETURN
-            return exchange if on_hold else None
+            return exchange
     return None
 
 
@@ -137,14 +145,53 @@ def refund_cancelled_exchange(uow: UnitOfWork, order: Order, cancelled: dict[str
         ret.refund = all(p.status == LineStatus.CANCELLED for p in order.parts)
         return
     good, _ = units_back(ret)
-    units = {line_id: min(n, good.get(line_id, 0)) for line_id, n in cancelled.items()}
+    _refund_replacements(uow, parent, cancelled, good, order.number, ctx)
+
+
+def refund_replacements_cancelled_meanwhile(uow: UnitOfWork, order: Order, ret: Return, ctx: Context) -> None:
+    """On receipt of an exchange's return, give back the value of replacements cancelled while it was open.
+
+    Cancelled then (no stock, a decline, an operator), they could not be
+    refunded: the units they replace were not back yet.  The units that came
+    back good now are; damaged ones give nothing, as for any return.  Those
+    cancelled because of this return (``NOT_BACK``) never give money back.
+    """
+    if ret.refund or ret.status != ReturnStatus.RECEIVED:
+        return
+    exchange = _exchange_for(uow, order, ret)
+    if exchange is None:
+        return
+    cancelled: dict[str, int] = {}
+    for part in exchange.parts:
+        if part.status == LineStatus.CANCELLED and part.reason not in NOT_BACK:
+            cancelled[part.line_id] = cancelled.get(part.line_id, 0) + part.quantity
+    good, _ = units_back(ret)
+    _refund_replacements(uow, order, cancelled, good, exchange.number, ctx)
+
+
+def _refund_replacements(
+    uow: UnitOfWork, parent: Order, cancelled: dict[str, int], good: dict[str, int], exchange: str, ctx: Context
+) -> None:
+    """Refund, on the paid order, ``parent``'s units whose replacements in ``exchange`` were cancelled.
+
+    Never more units of a line than came back good, counting what earlier
+    cancellations of the same exchange were refunded already.
+    """
     paid = paid_order(uow, parent)
     assert paid.id is not None
-    ledger = Ledger(paid, uow.post_sales.refunds_of(paid.id))
+    note = f"exchange {exchange} cancelled"
+    refunds = uow.post_sales.refunds_of(paid.id)
+    done: dict[str, int] = {}
+    for earlier in refunds:
+        if earlier.note == note and earlier.counts:
+            for ln in earlier.lines:
+                done[ln.line_id] = done.get(ln.line_id, 0) + ln.quantity
+    units = {line_id: min(n, good.get(line_id, 0) - done.get(line_id, 0)) for line_id, n in cancelled.items()}
+    ledger = Ledger(paid, refunds)
     lines = [r for line_id, n in units.items() if n > 0 and (r := ledger.unit_refund(line_id, n))]
     if lines:
         ledger.check(lines)
-        refund = Refund(paid, "refund", CANCELLATION, lines, ctx, note=f"exchange {order.number} cancelled")
+        refund = Refund(paid, "refund", CANCELLATION, lines, ctx, note=note)
         uow.post_sales.add(refund)
         settings = uow.catalog.snapshot().channels[paid.channel].post_sales
         refund.submit(settings.auto_release_refunds, ctx)

@@ -254,3 +254,32 @@ def test_units_of_a_released_exchange_that_no_source_can_ship_are_refunded_on_th
     [refund] = rf.list_refunds(app, "O1")
     assert (refund["reason"], refund["amount"], refund["note"]) == ("CANCELLATION", "20.60", "exchange O1-E1 cancelled")
     assert rf.list_refunds(app, "O1-E1") == []
+
+
+def shipped_with_one_replacement(app: Any) -> None:
+    load_network(app, returns_network({("WH1", "A"): 50, ("WH1", "B"): 1}))  # B is not backordered
+    place_order(app, paid_order("O1", [LINES[0]]))
+    ship_all(app, "O1")
+
+
+def test_replacements_sourcing_cancels_while_the_return_is_open_are_refunded_when_the_units_come_back(app):
+    shipped_with_one_replacement(app)
+    exchange(app, **{"1": (2, "B")})  # one B in stock: one replacement is cancelled at once
+    assert order_view(app, "O1-E1")["lines"][0]["units"].get("CANCELLED") == 1
+    assert rf.list_refunds(app, "O1") == []  # the units it replaces are still with the customer
+    rt.receive_return(app, the_return(app)["id"], {}, "wh")
+    [refund] = rf.list_refunds(app, "O1")
+    assert (refund["reason"], refund["amount"], refund["note"]) == ("CANCELLATION", "10.30", "exchange O1-E1 cancelled")
+    assert line_money(app, "O1", "1")["refunded"] == Decimal("10.30")
+
+
+def test_replacements_are_never_refunded_for_more_units_than_came_back_good(app):
+    shipped_with_one_replacement(app)
+    exchange(app, **{"1": (2, "B")})
+    rt.receive_return(app, the_return(app)["id"], {"1": 1}, "wh")  # one good, one damaged
+    assert line_money(app, "O1", "1")["refunded"] == Decimal("10.30")
+    [req] = [r for r in order_view(app, "O1-E1")["shipment_requests"] if r["status"] != "CANCELLED"]
+    ff.decline(app, req["request_id"], note="torn")  # the last replacement goes too: one good unit, one refund
+    assert order_view(app, "O1-E1")["lines"][0]["units"] == {"CANCELLED": 2}
+    assert line_money(app, "O1", "1")["refunded"] == Decimal("10.30")
+    assert len(rf.list_refunds(app, "O1")) == 1
