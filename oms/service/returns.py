@@ -20,7 +20,7 @@ from oms.domain.refunds import Ledger, Refund
 from oms.domain.returns import Return, ReturnLine, check_reason, check_returnable, refund_lines, shipping_source
 from oms.errors import FieldError, InvalidInput, NotFound
 from oms.service.app import Oms, transact
-from oms.service.settlement import refund_on_paid_order, refund_replacements_cancelled_meanwhile, settle_exchange
+from oms.service.settlement import refund_on_paid_order, settle_exchange
 from oms.service.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
@@ -120,7 +120,6 @@ def receive_return(app: Oms, return_id: int, damaged: dict[str, int], actor: str
                         StockMove(ret.source, order.line(ln.line_id).sku, on_hand=ln.good, cause="return")
                     )
         settle_exchange(app, uow, order, ret, ctx)
-        refund_replacements_cancelled_meanwhile(uow, order, ret, ctx)
         if refund_on_paid_order(uow, order, ret, channel.post_sales, ctx):
             return
         returns = uow.post_sales.returns_of(_id(order))

@@ -81,12 +81,20 @@ def refund_on_paid_order(uow: UnitOfWork, order: Order, ret: Return, settings: P
 
 
 def settle_exchange(app: Oms, uow: UnitOfWork, order: Order, ret: Return, ctx: Context) -> None:
-    """Release or cancel the exchange waiting ON HOLD for ``ret`` once the return is settled."""
+    """What a settled exchange return does to its exchange: release or cancel it, refund what it could not send."""
     if ret.refund or ret.is_open:
         return
-    exchange = _waiting_exchange(uow, order, ret)
+    exchange = _exchange_for(uow, order, ret)
     if exchange is None:
         return
+    if exchange.status == OrderStatus.ONHOLD and exchange.hold_reason == holds.WAITING_RETURN:
+        _release_or_cancel(app, uow, order, exchange, ret, ctx)
+    if ret.status == ReturnStatus.RECEIVED:
+        _refund_replacements_cancelled_meanwhile(uow, order, exchange, ret, ctx)
+
+
+def _release_or_cancel(app: Oms, uow: UnitOfWork, order: Order, exchange: Order, ret: Return, ctx: Context) -> None:
+    """Release or cancel the exchange waiting ON HOLD for ``ret`` once the return is settled."""
     _good, bad = units_back(ret)
     why = Reason.RETURNCANCELLED if ret.status == ReturnStatus.CANCELLED else Reason.RETURNREJECTED
     still_open = {
@@ -103,14 +111,6 @@ def settle_exchange(app: Oms, uow: UnitOfWork, order: Order, ret: Return, ctx: C
     exchange.refresh_status(ctx)
     topic = "exchange.released" if waiting else "exchange.cancelled"
     uow.events.append(PostSalesEvent(topic, order.number, ctx.now, Settled(exchange, ret, cancelled)))
-
-
-def _waiting_exchange(uow: UnitOfWork, order: Order, ret: Return) -> Order | None:
-    exchange = _exchange_for(uow, order, ret)
-    if exchange is None:
-        return None
-    on_hold = exchange.status == OrderStatus.ONHOLD and exchange.hold_reason == holds.WAITING_RETURN
-    return exchange if on_hold else None
 
 
 def _exchange_for(uow: UnitOfWork, order: Order, ret: Return) -> Order | None:
@@ -148,7 +148,9 @@ def refund_cancelled_exchange(uow: UnitOfWork, order: Order, cancelled: dict[str
     _refund_replacements(uow, parent, cancelled, good, order.number, ctx)
 
 
-def refund_replacements_cancelled_meanwhile(uow: UnitOfWork, order: Order, ret: Return, ctx: Context) -> None:
+def _refund_replacements_cancelled_meanwhile(
+    uow: UnitOfWork, order: Order, exchange: Order, ret: Return, ctx: Context
+) -> None:
     """On receipt of an exchange's return, give back the value of replacements cancelled while it was open.
 
     Cancelled then (no stock, a decline, an operator), they could not be
@@ -156,11 +158,6 @@ def refund_replacements_cancelled_meanwhile(uow: UnitOfWork, order: Order, ret: 
     back good now are; damaged ones give nothing, as for any return.  Those
     cancelled because of this return (``NOT_BACK``) never give money back.
     """
-    if ret.refund or ret.status != ReturnStatus.RECEIVED:
-        return
-    exchange = _exchange_for(uow, order, ret)
-    if exchange is None:
-        return
     cancelled: dict[str, int] = {}
     for part in exchange.parts:
         if part.status == LineStatus.CANCELLED and part.reason not in NOT_BACK:
